@@ -1,0 +1,83 @@
+"""Find the port a user means: by ID, by name or by one of its fixed IPs."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from openstack import exceptions as sdk_exc
+from osc_lib import exceptions
+
+from osc_portsec import errors
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _describe(port: Any) -> str:
+    return (
+        f"{port.id} (network {port.network_id}, "
+        f"device owner {port.device_owner or 'none'})"
+    )
+
+
+def _ambiguous(value: str, ports: list[Any], how: str) -> exceptions.CommandError:
+    candidates = '; '.join(_describe(p) for p in ports)
+    return exceptions.CommandError(
+        f"More than one port has {how} '{value}': {candidates}; give the port "
+        f"ID, or narrow the search with --network."
+    )
+
+
+def network_id(client: Any, network: str | None) -> str | None:
+    """Resolve ``--network`` (name or ID) to an ID."""
+    if not network:
+        return None
+    try:
+        return client.find_network(network, ignore_missing=False).id
+    except sdk_exc.NotFoundException:
+        raise exceptions.CommandError(
+            f"Network '{network}' was not found; check it with 'openstack "
+            f"network list'."
+        ) from None
+    except sdk_exc.DuplicateResource:
+        raise exceptions.CommandError(
+            f"More than one network is named '{network}'; give the network ID."
+        ) from None
+
+
+def find_port(client: Any, value: str, net_id: str | None = None) -> Any:
+    """Return the port named by ``value``.
+
+    ``value`` may be a port ID, a port name or a fixed IP address of the
+    port; ``net_id`` narrows a name or IP lookup to one network.
+    """
+    query = {'network_id': net_id} if net_id else {}
+    try:
+        if _is_ip(value):
+            ports = list(
+                client.ports(fixed_ips=f'ip_address={value}', **query)
+            )
+            if len(ports) == 1:
+                return ports[0]
+            if len(ports) > 1:
+                raise _ambiguous(value, ports, 'the fixed IP')
+            # No port owns the address: a port may still be *named* so.
+        try:
+            return client.find_port(value, ignore_missing=False, **query)
+        except sdk_exc.DuplicateResource:
+            ports = list(client.ports(name=value, **query))
+            raise _ambiguous(value, ports, 'the name') from None
+    except sdk_exc.NotFoundException:
+        where = f" on network {net_id}" if net_id else ''
+        raise exceptions.CommandError(
+            f"No port with ID, name or fixed IP '{value}' was found{where}; "
+            f"check it with 'openstack port list'."
+        ) from None
+    except errors.HANDLED as exc:
+        raise errors.to_command_error(exc, value) from exc

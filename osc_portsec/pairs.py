@@ -1,0 +1,220 @@
+"""Allowed address pairs: validation, normalisation, merge and removal.
+
+Pure functions only: every value the user types is checked and put in the
+form Neutron stores before any request is sent, and the pair lists that are
+sent back to Neutron are always new lists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+from osc_lib import exceptions
+
+_HEX = '[0-9a-fA-F]'
+# The notations operators paste from switches, hypervisors and ``ip link``:
+# aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff and aabbccddeeff.
+_MAC_PATTERNS = (
+    re.compile(rf'^{_HEX}{{2}}(:{_HEX}{{2}}){{5}}$'),
+    re.compile(rf'^{_HEX}{{2}}(-{_HEX}{{2}}){{5}}$'),
+    re.compile(rf'^{_HEX}{{4}}(\.{_HEX}{{4}}){{2}}$'),
+    re.compile(rf'^{_HEX}{{12}}$'),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """One allowed address pair as the user asked for it.
+
+    ``mac_address`` is None when the user gave no MAC: Neutron then stores
+    the port's own MAC.
+    """
+
+    ip_address: str
+    mac_address: str | None = None
+
+    def to_body(self) -> dict[str, str]:
+        body = {'ip_address': self.ip_address}
+        if self.mac_address is not None:
+            body['mac_address'] = self.mac_address
+        return body
+
+    def __str__(self) -> str:
+        if self.mac_address is None:
+            return self.ip_address
+        return f'{self.ip_address} ({self.mac_address})'
+
+
+def normalise_mac(value: str) -> str:
+    """Return ``value`` as a lower-case, colon-separated MAC address.
+
+    Neutron stores a MAC exactly as it was sent, so ``CE-9E-5D-AD-6D-81``
+    would never compare equal to the ``ce:9e:5d:ad:6d:81`` it reports for the
+    port; normalising first keeps comparisons and stored data consistent.
+    """
+    text = value.strip()
+    if not any(p.match(text) for p in _MAC_PATTERNS):
+        raise exceptions.CommandError(
+            f"'{value}' is not a valid MAC address; use six hex octets such "
+            f"as fa:16:3e:12:34:56 (dashes and dots are accepted too)."
+        )
+    digits = re.sub('[^0-9a-fA-F]', '', text).lower()
+    octets = [digits[i:i + 2] for i in range(0, 12, 2)]
+    if int(octets[0], 16) & 1:
+        raise exceptions.CommandError(
+            f"MAC address '{value}' is a multicast address; an allowed "
+            f"address pair needs a unicast MAC (the first octet must be even)."
+        )
+    return ':'.join(octets)
+
+
+def normalise_ip(value: str) -> str:
+    """Return an IPv4/IPv6 address or CIDR in canonical text form.
+
+    A plain address stays a plain address (``10.0.0.5``); a CIDR keeps its
+    prefix (``10.0.0.0/24``); IPv6 is compressed and lower-cased. Multicast
+    addresses are refused as Neutron refuses them.
+    """
+    text = value.strip()
+    try:
+        iface = ipaddress.ip_interface(text)
+    except ValueError:
+        raise exceptions.CommandError(
+            f"'{value}' is not a valid IP address or CIDR; use an address "
+            f"such as 10.0.0.5 or 2001:db8::5, or a CIDR such as 10.0.0.0/24."
+        ) from None
+    if iface.ip.is_multicast:
+        raise exceptions.CommandError(
+            f"IP address '{value}' is a multicast address, which Neutron does "
+            f"not accept in an allowed address pair; use a unicast address."
+        )
+    if '/' in text:
+        return f'{iface.ip.compressed}/{iface.network.prefixlen}'
+    return iface.ip.compressed
+
+
+def parse_pairs(options: Iterable[Mapping[str, str]]) -> list[Pair]:
+    """Validate and normalise ``--allowed-address`` values.
+
+    ``options`` are the dicts osc-lib's ``MultiKeyValueAction`` produces
+    (``{'ip-address': ..., 'mac-address': ...}``).
+    """
+    pairs = []
+    for opt in options:
+        mac = opt.get('mac-address')
+        pairs.append(
+            Pair(
+                ip_address=normalise_ip(opt['ip-address']),
+                mac_address=normalise_mac(mac) if mac is not None else None,
+            )
+        )
+    return pairs
+
+
+def is_open_to_all(pair: Pair) -> bool:
+    """True for ``0.0.0.0/0`` or ``::/0``.
+
+    Neutron's API reference warns that such a pair lets the port bypass the
+    source-IP rules of every port that shares its security groups.
+    """
+    return ipaddress.ip_interface(pair.ip_address).network.prefixlen == 0
+
+
+def _key(ip_address: str, mac_address: str | None, port_mac: str) -> tuple:
+    # 10.0.0.5 and 10.0.0.5/32 are the same pair to Neutron's data plane;
+    # an omitted MAC is the port's MAC.
+    try:
+        ip_key: Any = ipaddress.ip_interface(ip_address)
+    except ValueError:
+        ip_key = ip_address
+    mac = mac_address or port_mac
+    return (ip_key, mac.lower() if mac else mac)
+
+
+def pair_key(pair: Pair | Mapping[str, Any], port_mac: str) -> tuple:
+    """Comparison key of a requested pair or of a pair Neutron returned."""
+    if isinstance(pair, Pair):
+        return _key(pair.ip_address, pair.mac_address, port_mac)
+    return _key(pair['ip_address'], pair.get('mac_address'), port_mac)
+
+
+@dataclasses.dataclass(frozen=True)
+class PairChange:
+    """The pair list to send, and what the request does to it."""
+
+    pairs: list[dict[str, Any]]
+    changed: list[Pair]
+    skipped: list[Pair]
+
+
+def merge_pairs(
+    current: Sequence[Mapping[str, Any]],
+    requested: Sequence[Pair],
+    port_mac: str,
+) -> PairChange:
+    """Add ``requested`` to ``current`` without duplicates.
+
+    A requested pair already on the port, or repeated in the request (Neutron
+    would answer 400 ``DuplicateAddressPairInRequest``), is skipped.
+    """
+    result = [dict(p) for p in current]
+    seen = {pair_key(p, port_mac) for p in current}
+    added: list[Pair] = []
+    skipped: list[Pair] = []
+    for pair in requested:
+        key = pair_key(pair, port_mac)
+        if key in seen:
+            skipped.append(pair)
+            continue
+        seen.add(key)
+        added.append(pair)
+        result.append(pair.to_body())
+    return PairChange(pairs=result, changed=added, skipped=skipped)
+
+
+def remove_pairs(
+    current: Sequence[Mapping[str, Any]],
+    requested: Sequence[Pair],
+    port_mac: str,
+    port_label: str,
+) -> PairChange:
+    """Remove ``requested`` from ``current``.
+
+    A pair given without a MAC matches the stored pair that carries the
+    port's MAC. A pair that is not on the port is an error, and nothing is
+    removed, as ``openstack port unset`` does.
+    """
+    wanted = {}
+    for pair in requested:
+        wanted.setdefault(pair_key(pair, port_mac), pair)
+    present = {pair_key(p, port_mac) for p in current}
+    missing = [pair for key, pair in wanted.items() if key not in present]
+    if missing:
+        first = missing[0]
+        hint = ''
+        other = [
+            p for p in current
+            if pair_key(p, port_mac)[0] == pair_key(first, port_mac)[0]
+        ]
+        if other:
+            hint = (
+                f" It is there with MAC {other[0].get('mac_address')}: add "
+                f"mac-address={other[0].get('mac_address')} to remove it."
+            )
+        names = ', '.join(str(p) for p in missing)
+        raise exceptions.CommandError(
+            f"Allowed address pair {names} is not on port {port_label}; "
+            f"nothing was removed.{hint}"
+        )
+    result = [
+        dict(p) for p in current if pair_key(p, port_mac) not in wanted
+    ]
+    return PairChange(pairs=result, changed=list(wanted.values()), skipped=[])
+
+
+def as_pair(body: Mapping[str, Any]) -> Pair:
+    """A pair Neutron returned, as a :class:`Pair`."""
+    return Pair(body['ip_address'], body.get('mac_address'))

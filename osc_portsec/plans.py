@@ -1,0 +1,183 @@
+"""What each mutation sends, computed from the port as read.
+
+Each function takes the port as Neutron returned it and returns a
+:class:`~osc_portsec.update.Plan`: the attributes to send (new lists, never
+the port's own lists mutated in place, which the SDK would not see as a
+change) and the changes in plain words. An empty ``attrs`` means there is
+nothing to do. They are called again after every re-read on a 412.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from osc_lib import exceptions
+
+from osc_portsec import pairs as _pairs
+from osc_portsec import update
+
+Names = dict[str, Any]
+
+
+def _group(sg: str, names: Names) -> str:
+    name = names.get(sg)
+    return f'{name} ({sg})' if name else sg
+
+
+def _pair_text(body: dict[str, Any]) -> str:
+    return str(_pairs.as_pair(body))
+
+
+def _require_enabled(port: Any, label: str, action: str) -> None:
+    update.require_port_security(port, label)
+    if not port.is_port_security_enabled:
+        raise exceptions.CommandError(
+            f"Port {label} has port security disabled, and Neutron allows "
+            f"{action} only while it is enabled; run 'openstack port security "
+            f"enable {label}' first."
+        )
+
+
+def pair_add(
+    port: Any, requested: Sequence[_pairs.Pair], label: str
+) -> update.Plan:
+    _require_enabled(port, label, 'allowed address pairs')
+    change = _pairs.merge_pairs(
+        port.allowed_address_pairs or [], requested, port.mac_address
+    )
+    changes = [f'added allowed address pair {p}' for p in change.changed]
+    changes += [
+        f'skipped allowed address pair {p}: already on the port'
+        for p in change.skipped
+    ]
+    warnings = [
+        f"Allowed address pair {p} on port {label} lets the port send from "
+        f"any address and bypasses the source-IP rules of every port that "
+        f"shares its security groups."
+        for p in change.changed if _pairs.is_open_to_all(p)
+    ]
+    attrs = {'allowed_address_pairs': change.pairs} if change.changed else {}
+    return update.Plan(attrs=attrs, changes=changes, warnings=warnings)
+
+
+def pair_remove(
+    port: Any, requested: Sequence[_pairs.Pair], label: str
+) -> update.Plan:
+    current = port.allowed_address_pairs or []
+    change = _pairs.remove_pairs(current, requested, port.mac_address, label)
+    kept = {_pairs.pair_key(p, port.mac_address) for p in change.pairs}
+    removed = [
+        dict(p) for p in current
+        if _pairs.pair_key(p, port.mac_address) not in kept
+    ]
+    return update.Plan(
+        attrs={'allowed_address_pairs': change.pairs},
+        changes=[f'removed allowed address pair {_pair_text(p)}'
+                 for p in removed],
+        removed_pairs=removed,
+    )
+
+
+def pair_clear(port: Any) -> update.Plan:
+    current = [dict(p) for p in port.allowed_address_pairs or []]
+    if not current:
+        return update.Plan(
+            attrs={}, changes=['no allowed address pairs to clear']
+        )
+    return update.Plan(
+        attrs={'allowed_address_pairs': []},
+        changes=[f'removed allowed address pair {_pair_text(p)}'
+                 for p in current],
+        removed_pairs=current,
+    )
+
+
+def pair_restore(
+    port: Any, restored: Sequence[dict[str, Any]], label: str
+) -> update.Plan:
+    """Put back pairs a journal entry recorded as removed."""
+    requested = [_pairs.as_pair(p) for p in restored]
+    plan = pair_add(port, requested, label)
+    plan.changes = [c.replace('added', 'restored', 1) for c in plan.changes]
+    return plan
+
+
+def disable(port: Any, names: Names, label: str) -> update.Plan:
+    """Security groups, pairs and the flag, in one request.
+
+    Neutron refuses ``port_security_enabled=False`` while the port has
+    security groups (409 PortSecurityPortHasSecurityGroup) or pairs (409
+    AddressPairAndPortSecurityRequired), but applies all three fields of one
+    request in one transaction, so the port is never left blocking traffic.
+    """
+    update.require_port_security(port, label)
+    if not port.is_port_security_enabled:
+        return update.Plan(
+            attrs={}, changes=['port security is already disabled']
+        )
+    groups = list(port.security_group_ids or [])
+    current = [dict(p) for p in port.allowed_address_pairs or []]
+    changes = [f'removed security group {_group(sg, names)}' for sg in groups]
+    changes += [f'removed allowed address pair {_pair_text(p)}'
+                for p in current]
+    changes.append('port security disabled')
+    return update.Plan(
+        attrs={
+            'is_port_security_enabled': False,
+            'security_group_ids': [],
+            'allowed_address_pairs': [],
+        },
+        changes=changes,
+        removed_security_group_ids=groups,
+        removed_pairs=current,
+    )
+
+
+def enable(
+    port: Any,
+    group_ids: Sequence[str],
+    names: Names,
+    label: str,
+    restore_pairs: Sequence[dict[str, Any]] = (),
+) -> update.Plan:
+    """Port security on, with ``group_ids`` added, in one request.
+
+    ``restore_pairs`` are pairs to put back (``--restore``); they can only
+    exist once port security is on, so they go in the same request.
+    """
+    update.require_port_security(port, label)
+    attrs: dict[str, Any] = {}
+    changes = []
+    if not port.is_port_security_enabled:
+        attrs['is_port_security_enabled'] = True
+        changes.append('port security enabled')
+    current_groups = list(port.security_group_ids or [])
+    new_groups = [sg for sg in dict.fromkeys(group_ids)
+                  if sg not in current_groups]
+    if new_groups:
+        attrs['security_group_ids'] = current_groups + new_groups
+        changes += [f'added security group {_group(sg, names)}'
+                    for sg in new_groups]
+    if restore_pairs:
+        change = _pairs.merge_pairs(
+            port.allowed_address_pairs or [],
+            [_pairs.as_pair(p) for p in restore_pairs],
+            port.mac_address,
+        )
+        if change.changed:
+            attrs['allowed_address_pairs'] = change.pairs
+        changes += [f'restored allowed address pair {p}'
+                    for p in change.changed]
+        changes += [f'skipped allowed address pair {p}: already on the port'
+                    for p in change.skipped]
+    warnings = []
+    if not current_groups + new_groups:
+        warnings.append(
+            f"Port {label} has port security enabled and no security group: "
+            f"Neutron does not add the default group back, and a port with "
+            f"port security on and no group drops all traffic on ML2/OVN; "
+            f"add one with --security-group."
+        )
+    if not attrs:
+        changes.append('port security is already enabled')
+    return update.Plan(attrs=attrs, changes=changes, warnings=warnings)
