@@ -52,6 +52,7 @@ CHANGE_COLUMNS = (
 
 PAIR_COLUMNS = ('ip_address', 'mac_address')
 
+
 class PortSecurityColumn(cliff_columns.FormattableColumn[Any]):
     """``port_security_enabled``; None when the cloud lacks the extension."""
 
@@ -113,7 +114,7 @@ class DisableColumn(cliff_columns.FormattableColumn[Any]):
         return self._value
 
 
-FORMATTERS = {
+FORMATTERS: dict[str, Any] = {
     'fixed_ips': format_columns.ListDictColumn,
     'port_security_enabled': PortSecurityColumn,
     'security_group_ids': format_columns.ListColumn,

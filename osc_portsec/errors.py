@@ -7,7 +7,8 @@ mapping keys on them and falls back to the HTTP status.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
 
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
@@ -70,48 +71,52 @@ _BY_TYPE = {
 }
 
 
-def explain(exc: BaseException, port: str, what: str = 'port') -> str:
+def explain(exc: BaseException, port: str = '',
+            what: str = 'port security') -> str:
     """One actionable sentence for an error raised while handling ``port``.
 
+    ``port`` is what the user typed ('' for requests about no single port);
     ``what`` names the change that was attempted, for the policy message.
     """
+    where = f' while handling port {port}' if port else ''
     if isinstance(exc, ks_exc.ConnectFailure):
         return (
-            f"Cannot reach the network service while handling port {port} "
-            f"({exc}); check that Neutron is running and that its endpoint "
-            f"in the service catalog is reachable, then run the command again."
+            f"Cannot reach the network service{where} ({exc}); check that "
+            f"Neutron is running and that its endpoint in the service catalog "
+            f"is reachable, then run the command again."
         )
     if isinstance(exc, ks_exc.ClientException) and not isinstance(
         exc, ks_exc.HttpError
     ):
         return (
-            f"Cannot talk to the cloud while handling port {port} ({exc}); "
-            f"check the cloud's endpoints and your network, then try again."
+            f"Cannot talk to the cloud{where} ({exc}); check the cloud's "
+            f"endpoints and your network, then try again."
         )
     err_type, message = neutron_error(exc)
-    detail = message.rstrip('.') or f'HTTP {_status(exc)}'
-    if err_type in _BY_TYPE:
-        return _BY_TYPE[err_type].format(port=port, detail=detail)
     status = _status(exc)
-    if status == 403 or isinstance(exc, sdk_exc.ForbiddenException):
+    detail = message.rstrip('.') or f'HTTP {status}'
+    if port and err_type in _BY_TYPE:
+        return _BY_TYPE[err_type].format(port=port, detail=detail)
+    if port and status == 403:
         return (
             f"You are not allowed to change {what} on port {port} (Neutron: "
             f"{detail}); by default only an admin or a member of the project "
             f"that owns the port's network may change port security and "
             f"allowed address pairs, so ask one of them."
         )
-    if status == 404 or isinstance(exc, sdk_exc.NotFoundException):
+    if port and status == 404:
         return (
             f"Port {port} was not found ({detail}); check the name or ID with "
             f"'openstack port list'."
         )
-    if status == 412:
+    if port and status == 412:
         return _BY_TYPE['RevisionNumberConstraintFailed'].format(
             port=port, detail=detail
         )
     kind = f' {err_type}' if err_type else ''
     code = f'HTTP {status}' if status else type(exc).__name__
-    return f"Neutron refused the change to port {port} ({code}{kind}: {detail})."
+    target = f'the change to port {port}' if port else 'the request'
+    return f"Neutron refused {target} ({code}{kind}: {detail})."
 
 
 def to_command_error(
@@ -121,3 +126,12 @@ def to_command_error(
 
 
 HANDLED = (sdk_exc.SDKException, ks_exc.ClientException)
+
+
+@contextlib.contextmanager
+def explained(port: str, what: str = 'port security') -> Iterator[None]:
+    """Turn any SDK or keystoneauth error inside into a CommandError."""
+    try:
+        yield
+    except HANDLED as exc:
+        raise to_command_error(exc, port, what) from exc

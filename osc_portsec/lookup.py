@@ -26,7 +26,9 @@ def _describe(port: Any) -> str:
     )
 
 
-def _ambiguous(value: str, ports: list[Any], how: str) -> exceptions.CommandError:
+def _ambiguous(
+    value: str, ports: list[Any], how: str
+) -> exceptions.CommandError:
     candidates = '; '.join(_describe(p) for p in ports)
     return exceptions.CommandError(
         f"More than one port has {how} '{value}': {candidates}; give the port "

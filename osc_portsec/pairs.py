@@ -25,6 +25,12 @@ _MAC_PATTERNS = (
 )
 
 
+_MULTICAST = {
+    4: ipaddress.ip_network('224.0.0.0/4'),
+    6: ipaddress.ip_network('ff00::/8'),
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Pair:
     """One allowed address pair as the user asked for it.
@@ -63,6 +69,12 @@ def normalise_mac(value: str) -> str:
         )
     digits = re.sub('[^0-9a-fA-F]', '', text).lower()
     octets = [digits[i:i + 2] for i in range(0, 12, 2)]
+    if digits == '0' * 12:
+        # neutron-lib's validate_mac_address refuses the all-zero MAC.
+        raise exceptions.CommandError(
+            f"'{value}' is not a valid MAC address for an allowed address "
+            f"pair; Neutron refuses the all-zero MAC."
+        )
     if int(octets[0], 16) & 1:
         raise exceptions.CommandError(
             f"MAC address '{value}' is a multicast address; an allowed "
@@ -76,10 +88,14 @@ def normalise_ip(value: str) -> str:
 
     A plain address stays a plain address (``10.0.0.5``); a CIDR keeps its
     prefix (``10.0.0.0/24``); IPv6 is compressed and lower-cased. Multicast
-    addresses are refused as Neutron refuses them.
+    addresses, and CIDRs that overlap a multicast range, are refused as
+    Neutron refuses them (``0.0.0.0/0`` is the one exception it makes).
     """
     text = value.strip()
     try:
+        if '%' in text:
+            # Python accepts an IPv6 scope ID (fe80::1%eth0); Neutron does not.
+            raise ValueError(text)
         iface = ipaddress.ip_interface(text)
     except ValueError:
         raise exceptions.CommandError(
@@ -91,9 +107,22 @@ def normalise_ip(value: str) -> str:
             f"IP address '{value}' is a multicast address, which Neutron does "
             f"not accept in an allowed address pair; use a unicast address."
         )
-    if '/' in text:
-        return f'{iface.ip.compressed}/{iface.network.prefixlen}'
-    return iface.ip.compressed
+    if '/' not in text:
+        return iface.ip.compressed
+    network = iface.network
+    if network.prefixlen and network.overlaps(_MULTICAST[network.version]):
+        raise exceptions.CommandError(
+            f"CIDR '{value}' overlaps the multicast range "
+            f"{_MULTICAST[network.version]}, which Neutron does not accept in "
+            f"an allowed address pair; use a narrower CIDR."
+        )
+    if network.version == 6 and not network.prefixlen:
+        raise exceptions.CommandError(
+            f"CIDR '{value}' covers the IPv6 multicast range ff00::/8, which "
+            f"Neutron does not accept in an allowed address pair (it accepts "
+            f"0.0.0.0/0 only); use a narrower CIDR such as 2000::/3."
+        )
+    return f'{iface.ip.compressed}/{network.prefixlen}'
 
 
 def parse_pairs(options: Iterable[Mapping[str, str]]) -> list[Pair]:
@@ -115,7 +144,7 @@ def parse_pairs(options: Iterable[Mapping[str, str]]) -> list[Pair]:
 
 
 def is_open_to_all(pair: Pair) -> bool:
-    """True for ``0.0.0.0/0`` or ``::/0``.
+    """True for ``0.0.0.0/0`` (``::/0`` never gets here: Neutron refuses it).
 
     Neutron's API reference warns that such a pair lets the port bypass the
     source-IP rules of every port that shares its security groups.
@@ -187,7 +216,7 @@ def remove_pairs(
     port's MAC. A pair that is not on the port is an error, and nothing is
     removed, as ``openstack port unset`` does.
     """
-    wanted = {}
+    wanted: dict[tuple, Pair] = {}
     for pair in requested:
         wanted.setdefault(pair_key(pair, port_mac), pair)
     present = {pair_key(p, port_mac) for p in current}

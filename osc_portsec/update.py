@@ -101,6 +101,10 @@ def require_port_security(port: Any, label: str) -> None:
 def predicted(port: Any, attrs: dict[str, Any]) -> Any:
     """A copy of ``port`` with ``attrs`` applied, for a dry run."""
     values = port.to_dict(computed=False)
+    if not has_port_security(port):
+        # to_dict fills in the SDK's default False; keep the field absent so
+        # the prediction still says the extension is missing.
+        values.pop('is_port_security_enabled', None)
     values.update(attrs)
     # Neutron stores the port's own MAC in a pair given without one.
     if 'allowed_address_pairs' in attrs:
@@ -119,7 +123,8 @@ def _if_match_unsupported(client: Any, exc: Exception) -> bool:
     # If-Match header; a malformed header is our bug, never the user's.
     if not isinstance(exc, sdk_exc.BadRequestException):
         return False
-    if 'if-match' not in str(exc).lower():
+    text = f"{exc} {getattr(exc, 'details', '') or ''}"
+    if 'if-match' not in text.lower():
         return False
     try:
         return client.find_extension('revision-if-match') is None
@@ -134,6 +139,7 @@ def apply(
     label: str,
     dry_run: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    what: str = 'port security',
 ) -> Outcome:
     """Plan and apply a change to ``port``, retrying on concurrent edits.
 
@@ -170,11 +176,11 @@ def apply(
                 )
                 conditional = False
                 continue
-            raise errors.to_command_error(exc, label) from exc
+            raise errors.to_command_error(exc, label, what) from exc
         try:
             port = client.get_port(port.id)
         except errors.HANDLED as exc:
-            raise errors.to_command_error(exc, label) from exc
+            raise errors.to_command_error(exc, label, what) from exc
     raise exceptions.CommandError(
         f"Port {label} changed {MAX_ATTEMPTS} times while this command was "
         f"updating it, so nothing was applied; run the command again."

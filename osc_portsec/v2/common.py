@@ -20,6 +20,11 @@ from osc_portsec import view
 LOG = logging.getLogger(__name__)
 
 
+def network(app: Any) -> Any:
+    """The openstacksdk network proxy that OSC built for this run."""
+    return app.client_manager.network
+
+
 def add_port_argument(parser: argparse.ArgumentParser, many: bool) -> None:
     parser.add_argument(
         'port',
@@ -89,6 +94,8 @@ class Mutation:
 
     app: Any
     journal_name = ''
+    # What the command changes, for the policy refusal's message.
+    what = 'port security'
 
     def plan(
         self, client: Any, port: Any, parsed_args: argparse.Namespace,
@@ -98,12 +105,14 @@ class Mutation:
 
     def mutate(self, parsed_args: argparse.Namespace, ref: str,
                net_id: str | None) -> dict[str, Any]:
-        client = self.app.client_manager.network
-        port = lookup.find_port(client, ref, net_id)
-        plan_for = self.plan(client, port, parsed_args, ref)
-        outcome = update.apply(
-            client, port, plan_for, ref, dry_run=parsed_args.dry_run
-        )
+        with errors.explained(ref, self.what):
+            client = network(self.app)
+            port = lookup.find_port(client, ref, net_id)
+            plan_for = self.plan(client, port, parsed_args, ref)
+            outcome = update.apply(
+                client, port, plan_for, ref, dry_run=parsed_args.dry_run,
+                what=self.what,
+            )
         for warning in outcome.plan.warnings:
             LOG.warning(warning)
         if outcome.result == 'updated':
@@ -131,8 +140,8 @@ class Mutation:
             )
 
     def network_id(self, parsed_args: argparse.Namespace) -> str | None:
-        client = self.app.client_manager.network
-        return lookup.network_id(client, parsed_args.network)
+        with errors.explained(''):
+            return lookup.network_id(network(self.app), parsed_args.network)
 
 
 class MultiPortMutation(Mutation):

@@ -9,6 +9,7 @@ from osc_lib.command import command
 from osc_lib import exceptions
 
 from osc_portsec import columns
+from osc_portsec import errors
 from osc_portsec import journal
 from osc_portsec import lookup
 from osc_portsec import pairs as _pairs
@@ -36,6 +37,7 @@ class AddPortSecurityPair(common.Mutation, command.ShowOne):
         'Add allowed address pairs to a port, skipping pairs it already has'
     )
     journal_name = 'pair add'
+    what = 'allowed address pairs'
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -86,6 +88,7 @@ class RemovePortSecurityPair(common.Mutation, command.ShowOne):
         'MAC matches the pair stored with the port\'s MAC'
     )
     journal_name = 'pair remove'
+    what = 'allowed address pairs'
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -116,6 +119,7 @@ class RemovePortSecurityPair(common.Mutation, command.ShowOne):
 class ClearPortSecurityPair(common.MultiPortMutation, command.Lister):
     _description = 'Remove every allowed address pair from one or more ports'
     journal_name = 'pair clear'
+    what = 'allowed address pairs'
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -139,9 +143,10 @@ class ListPortSecurityPair(command.Lister):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        client = self.app.client_manager.network
-        net_id = lookup.network_id(client, parsed_args.network)
-        port = lookup.find_port(client, parsed_args.port, net_id)
+        with errors.explained(parsed_args.port):
+            client = common.network(self.app)
+            net_id = lookup.network_id(client, parsed_args.network)
+            port = lookup.find_port(client, parsed_args.port, net_id)
         rows = [
             (p.get('ip_address'), p.get('mac_address'))
             for p in port.allowed_address_pairs or []

@@ -14,8 +14,8 @@ from osc_portsec import columns
 from osc_portsec import errors
 from osc_portsec import lookup
 from osc_portsec import update
-from osc_portsec import view
 from osc_portsec.v2 import common
+from osc_portsec import view
 
 LOG = logging.getLogger(__name__)
 
@@ -47,10 +47,11 @@ class ShowPortSecurity(command.ShowOne):
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        client = self.app.client_manager.network
-        net_id = lookup.network_id(client, parsed_args.network)
-        port = lookup.find_port(client, parsed_args.port, net_id)
-        names = view.group_names(client, port.security_group_ids or [])
+        with errors.explained(parsed_args.port):
+            client = common.network(self.app)
+            net_id = lookup.network_id(client, parsed_args.network)
+            port = lookup.find_port(client, parsed_args.port, net_id)
+            names = view.group_names(client, port.security_group_ids or [])
         values = view.port_values(port, names)
         return columns.SHOW_COLUMNS, columns.row(values, columns.SHOW_COLUMNS)
 
@@ -60,10 +61,10 @@ def _filter(port: Any, parsed_args: argparse.Namespace) -> bool:
     # --with-pairs are applied to the page as it arrives.
     wanted = parsed_args.port_security
     if wanted is not None:
-        enabled = update.has_port_security(port) and bool(
-            port.is_port_security_enabled
-        )
-        if enabled != (wanted == 'enabled'):
+        # A port on a cloud without the extension is neither.
+        if not update.has_port_security(port):
+            return False
+        if bool(port.is_port_security_enabled) != (wanted == 'enabled'):
             return False
     if parsed_args.with_pairs and not port.allowed_address_pairs:
         return False
@@ -114,7 +115,7 @@ class ListPortSecurity(command.Lister):
 
     def _project_id(self, value: str) -> str:
         try:
-            identity = self.app.client_manager.sdk_connection.identity
+            identity: Any = self.app.client_manager.sdk_connection.identity
             project = identity.find_project(value, ignore_missing=True)
         except errors.HANDLED as exc:
             # Members may not look projects up; take the value as an ID.
@@ -126,19 +127,16 @@ class ListPortSecurity(command.Lister):
         if _UUID.match(value):
             return value
         try:
-            compute = self.app.client_manager.sdk_connection.compute
+            compute: Any = self.app.client_manager.sdk_connection.compute
             return compute.find_server(value, ignore_missing=False).id
         except errors.HANDLED as exc:
             raise exceptions.CommandError(
                 f"Server '{value}' was not found ({exc}); give the server ID."
             ) from exc
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        client = self.app.client_manager.network
-        shown = (
-            columns.LIST_LONG_COLUMNS if parsed_args.long
-            else columns.LIST_COLUMNS
-        )
+    def _ports(self, parsed_args: argparse.Namespace,
+               shown: tuple[str, ...]) -> Any:
+        client = common.network(self.app)
         query: dict[str, Any] = {
             'fields': [_FIELDS[c] for c in shown],
         }
@@ -154,13 +152,18 @@ class ListPortSecurity(command.Lister):
             query['device_owner'] = parsed_args.device_owner
         if parsed_args.fixed_ip:
             query['fixed_ips'] = [f'ip_address={parsed_args.fixed_ip}']
-        try:
-            ports = [p for p in client.ports(**query)
+        # One paginated query: the request count grows with pages, never
+        # with ports.
+        return client.ports(**query)
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+        shown = (
+            columns.LIST_LONG_COLUMNS if parsed_args.long
+            else columns.LIST_COLUMNS
+        )
+        with errors.explained(''):
+            ports = [p for p in self._ports(parsed_args, shown)
                      if _filter(p, parsed_args)]
-        except errors.HANDLED as exc:
-            raise exceptions.CommandError(
-                errors.explain(exc, 'list', 'the port list')
-            ) from exc
         rows = [
             columns.row(view.port_values(p, {}), shown) for p in ports
         ]

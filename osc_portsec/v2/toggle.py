@@ -9,11 +9,12 @@ from openstack import exceptions as sdk_exc
 from osc_lib.command import command
 from osc_lib import exceptions
 
+from osc_portsec import errors
 from osc_portsec import journal
 from osc_portsec import plans
 from osc_portsec import update
-from osc_portsec import view
 from osc_portsec.v2 import common
+from osc_portsec import view
 
 
 class DisablePortSecurity(common.MultiPortMutation, command.Lister):
@@ -95,8 +96,9 @@ class EnablePortSecurity(common.MultiPortMutation, command.Lister):
 
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
         # Groups are looked up once, before any port is changed.
-        client = self.app.client_manager.network
-        self._given = self._groups(client, parsed_args.security_groups)
+        with errors.explained(''):
+            client = common.network(self.app)
+            self._given = self._groups(client, parsed_args.security_groups)
         return super().take_action(parsed_args)
 
     def plan(

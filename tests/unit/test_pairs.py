@@ -1,0 +1,497 @@
+"""Tests of osc_portsec.pairs: validation, normalisation, merge and removal."""
+
+import copy
+import ipaddress
+import re
+
+from hypothesis import assume
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from osc_lib import exceptions
+from osc_lib.test import base
+
+from osc_portsec import pairs
+
+
+PORT_MAC = 'fa:16:3e:11:22:33'
+OTHER_MAC = 'fa:16:3e:aa:bb:cc'
+MAC_RE = re.compile(r'^([0-9a-f]{2}:){5}[0-9a-f]{2}$')
+
+
+class TestNormaliseMac(base.TestCase):
+
+    def test_notations(self):
+        for value in (
+            'ce:9e:5d:ad:6d:80',
+            'CE:9E:5D:AD:6D:80',
+            'CE-9E-5D-AD-6D-80',
+            'ce-9e-5d-ad-6d-80',
+            'ce9e.5dad.6d80',
+            'CE9E.5DAD.6D80',
+            'ce9e5dad6d80',
+            'Ce9E5dAd6D80',
+            '  ce:9e:5d:ad:6d:80\n',
+        ):
+            self.assertEqual(
+                'ce:9e:5d:ad:6d:80', pairs.normalise_mac(value), value
+            )
+
+    def test_invalid(self):
+        for value in (
+            'zz:zz:zz:zz:zz:zz',
+            'foo',
+            '',
+            'fa:16:3e:11:22',
+            'fa:16:3e:11:22:33:44',
+            'fa:16-3e:11:22:33',
+            'fa163e.1122.33',
+            'fa:16:3e:1:22:33',
+        ):
+            exc = self.assertRaises(
+                exceptions.CommandError, pairs.normalise_mac, value
+            )
+            self.assertIn(f"'{value}' is not a valid MAC address", str(exc))
+
+    def test_all_zero_refused(self):
+        # neutron-lib's INVALID_MAC_ADDRESSES.
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.normalise_mac, '00-00-00-00-00-00'
+        )
+        self.assertIn("'00-00-00-00-00-00' is not a valid MAC address",
+                      str(exc))
+
+    def test_multicast_refused(self):
+        for value in ('01:00:5e:00:00:01', 'ff:ff:ff:ff:ff:ff',
+                      '33-33-00-00-00-01', 'CF9E.5DAD.6D80'):
+            exc = self.assertRaises(
+                exceptions.CommandError, pairs.normalise_mac, value
+            )
+            self.assertIn('multicast', str(exc))
+            self.assertIn(value, str(exc))
+
+
+class TestNormaliseIp(base.TestCase):
+
+    def test_addresses_and_cidrs(self):
+        for value, expected in (
+            ('10.0.0.5', '10.0.0.5'),
+            (' 10.0.0.5 ', '10.0.0.5'),
+            ('10.0.0.5/32', '10.0.0.5/32'),
+            ('10.0.0.0/24', '10.0.0.0/24'),
+            ('10.0.0.0/255.255.255.0', '10.0.0.0/24'),
+            ('0.0.0.0/0', '0.0.0.0/0'),
+            ('2001:DB8::5', '2001:db8::5'),
+            ('2001:0db8:0000:0000:0000:0000:0000:0005', '2001:db8::5'),
+            ('2001:0DB8:0:0::/64', '2001:db8::/64'),
+            ('10.0.0.5/24', '10.0.0.5/24'),
+            ('2000::/3', '2000::/3'),
+        ):
+            self.assertEqual(expected, pairs.normalise_ip(value), value)
+
+    def test_invalid(self):
+        for value in ('10.0.0.999', 'foo', '', '10.0.0.0/33',
+                      '2001:db8::/129', '10.0.0', 'fa:16:3e:11:22:33'):
+            exc = self.assertRaises(
+                exceptions.CommandError, pairs.normalise_ip, value
+            )
+            self.assertIn(
+                f"'{value}' is not a valid IP address or CIDR", str(exc)
+            )
+
+    def test_scope_id_refused(self):
+        # Python accepts fe80::1%eth0; Neutron answers 400.
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.normalise_ip, 'fe80::1%eth0'
+        )
+        self.assertIn("'fe80::1%eth0' is not a valid IP address", str(exc))
+
+    def test_cidr_overlapping_multicast_refused(self):
+        # Neutron: "Subnet 192.0.0.0/2 overlaps with multicast range
+        # 224.0.0.0/4"; it makes an exception for 0.0.0.0/0 only.
+        for value, mcast in (('192.0.0.0/2', '224.0.0.0/4'),
+                             ('128.0.0.0/1', '224.0.0.0/4'),
+                             ('fe00::/7', 'ff00::/8'),
+                             ('::/0', 'ff00::/8')):
+            exc = self.assertRaises(
+                exceptions.CommandError, pairs.normalise_ip, value
+            )
+            self.assertIn(f"CIDR '{value}'", str(exc))
+            self.assertIn(mcast, str(exc))
+
+    def test_multicast_refused(self):
+        for value in ('224.0.0.1', '239.1.2.3/32', 'ff02::1', 'FF05::2/128'):
+            exc = self.assertRaises(
+                exceptions.CommandError, pairs.normalise_ip, value
+            )
+            self.assertIn('multicast', str(exc))
+            self.assertIn(value, str(exc))
+
+
+class TestParsePairs(base.TestCase):
+
+    def test_parse(self):
+        result = pairs.parse_pairs([
+            {'ip-address': '10.0.0.5'},
+            {'ip-address': '2001:DB8::5/128',
+             'mac-address': 'CE-9E-5D-AD-6D-80'},
+        ])
+        self.assertEqual(
+            [pairs.Pair('10.0.0.5', None),
+             pairs.Pair('2001:db8::5/128', 'ce:9e:5d:ad:6d:80')],
+            result,
+        )
+
+    def test_empty(self):
+        self.assertEqual([], pairs.parse_pairs([]))
+
+    def test_invalid_ip(self):
+        self.assertRaises(
+            exceptions.CommandError, pairs.parse_pairs,
+            [{'ip-address': '10.0.0.5'}, {'ip-address': '10.0.0.999'}],
+        )
+
+    def test_invalid_mac(self):
+        self.assertRaises(
+            exceptions.CommandError, pairs.parse_pairs,
+            [{'ip-address': '10.0.0.5', 'mac-address': 'zz:zz:zz:zz:zz:zz'}],
+        )
+
+
+class TestPair(base.TestCase):
+
+    def test_body_without_mac(self):
+        self.assertEqual(
+            {'ip_address': '10.0.0.5'}, pairs.Pair('10.0.0.5').to_body()
+        )
+
+    def test_body_with_mac(self):
+        self.assertEqual(
+            {'ip_address': '10.0.0.5', 'mac_address': OTHER_MAC},
+            pairs.Pair('10.0.0.5', OTHER_MAC).to_body(),
+        )
+
+    def test_str(self):
+        self.assertEqual('10.0.0.5', str(pairs.Pair('10.0.0.5')))
+        self.assertEqual(
+            f'10.0.0.5 ({OTHER_MAC})', str(pairs.Pair('10.0.0.5', OTHER_MAC))
+        )
+
+    def test_as_pair(self):
+        self.assertEqual(
+            pairs.Pair('10.0.0.5', PORT_MAC),
+            pairs.as_pair({'ip_address': '10.0.0.5',
+                           'mac_address': PORT_MAC}),
+        )
+        self.assertEqual(
+            pairs.Pair('10.0.0.5'), pairs.as_pair({'ip_address': '10.0.0.5'})
+        )
+
+
+class TestIsOpenToAll(base.TestCase):
+
+    def test_open(self):
+        self.assertTrue(pairs.is_open_to_all(pairs.Pair('0.0.0.0/0')))
+        self.assertTrue(pairs.is_open_to_all(pairs.Pair('::/0', OTHER_MAC)))
+
+    def test_not_open(self):
+        for ip in ('10.0.0.5', '10.0.0.0/8', '0.0.0.0/1', '2001:db8::/32',
+                   '0.0.0.0'):
+            self.assertFalse(pairs.is_open_to_all(pairs.Pair(ip)), ip)
+
+
+class TestMergePairs(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.current = [
+            {'ip_address': '10.0.0.9', 'mac_address': PORT_MAC},
+            {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC},
+        ]
+        self.original = copy.deepcopy(self.current)
+
+    def test_add_new(self):
+        change = pairs.merge_pairs(
+            self.current,
+            [pairs.Pair('10.0.0.10'), pairs.Pair('10.0.0.11', OTHER_MAC)],
+            PORT_MAC,
+        )
+        self.assertEqual(
+            self.original + [
+                {'ip_address': '10.0.0.10'},
+                {'ip_address': '10.0.0.11', 'mac_address': OTHER_MAC},
+            ],
+            change.pairs,
+        )
+        self.assertEqual(
+            [pairs.Pair('10.0.0.10'), pairs.Pair('10.0.0.11', OTHER_MAC)],
+            change.changed,
+        )
+        self.assertEqual([], change.skipped)
+
+    def test_omitted_mac_is_port_mac(self):
+        change = pairs.merge_pairs(
+            self.current, [pairs.Pair('10.0.0.9')], PORT_MAC
+        )
+        self.assertEqual(self.original, change.pairs)
+        self.assertEqual([], change.changed)
+        self.assertEqual([pairs.Pair('10.0.0.9')], change.skipped)
+
+    def test_port_mac_given_equals_stored(self):
+        change = pairs.merge_pairs(
+            [{'ip_address': '10.0.0.9'}],
+            [pairs.Pair('10.0.0.9', PORT_MAC)], PORT_MAC,
+        )
+        self.assertEqual([pairs.Pair('10.0.0.9', PORT_MAC)], change.skipped)
+
+    def test_other_mac_is_a_different_pair(self):
+        change = pairs.merge_pairs(
+            self.current, [pairs.Pair('10.0.0.9', OTHER_MAC)], PORT_MAC
+        )
+        self.assertEqual([pairs.Pair('10.0.0.9', OTHER_MAC)], change.changed)
+        self.assertEqual(3, len(change.pairs))
+
+    def test_host_address_equals_host_cidr(self):
+        change = pairs.merge_pairs(
+            self.current, [pairs.Pair('10.0.0.9/32')], PORT_MAC
+        )
+        self.assertEqual([pairs.Pair('10.0.0.9/32')], change.skipped)
+        self.assertEqual(self.original, change.pairs)
+
+    def test_stored_mac_compared_case_insensitively(self):
+        change = pairs.merge_pairs(
+            [{'ip_address': '10.0.0.9', 'mac_address': PORT_MAC.upper()}],
+            [pairs.Pair('10.0.0.9')], PORT_MAC,
+        )
+        self.assertEqual([], change.changed)
+
+    def test_duplicates_in_request_skipped(self):
+        change = pairs.merge_pairs(
+            self.current,
+            [pairs.Pair('10.0.0.20'), pairs.Pair('10.0.0.20/32', PORT_MAC),
+             pairs.Pair('10.0.0.20')],
+            PORT_MAC,
+        )
+        self.assertEqual([pairs.Pair('10.0.0.20')], change.changed)
+        self.assertEqual(
+            [pairs.Pair('10.0.0.20/32', PORT_MAC), pairs.Pair('10.0.0.20')],
+            change.skipped,
+        )
+        self.assertEqual(
+            self.original + [{'ip_address': '10.0.0.20'}], change.pairs
+        )
+
+    def test_new_list_input_not_mutated(self):
+        change = pairs.merge_pairs(
+            self.current, [pairs.Pair('10.0.0.10')], PORT_MAC
+        )
+        self.assertIsNot(self.current, change.pairs)
+        self.assertEqual(self.original, self.current)
+        change.pairs[0]['ip_address'] = '192.0.2.1'
+        self.assertEqual(self.original, self.current)
+
+    def test_unchanged_still_new_list(self):
+        change = pairs.merge_pairs(self.current, [], PORT_MAC)
+        self.assertEqual(self.original, change.pairs)
+        self.assertIsNot(self.current, change.pairs)
+
+
+class TestRemovePairs(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.current = [
+            {'ip_address': '10.0.0.9', 'mac_address': PORT_MAC},
+            {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC},
+            {'ip_address': '2001:db8::9', 'mac_address': PORT_MAC},
+        ]
+        self.original = copy.deepcopy(self.current)
+
+    def test_macless_matches_port_mac(self):
+        change = pairs.remove_pairs(
+            self.current, [pairs.Pair('10.0.0.9')], PORT_MAC, 'web-1'
+        )
+        self.assertEqual(self.original[1:], change.pairs)
+        self.assertEqual([pairs.Pair('10.0.0.9')], change.changed)
+        self.assertEqual([], change.skipped)
+
+    def test_with_mac_and_cidr_form(self):
+        change = pairs.remove_pairs(
+            self.current,
+            [pairs.Pair('10.0.1.0/24', OTHER_MAC),
+             pairs.Pair('2001:db8::9/128')],
+            PORT_MAC, 'web-1',
+        )
+        self.assertEqual([self.original[0]], change.pairs)
+
+    def test_same_pair_twice_removed_once(self):
+        change = pairs.remove_pairs(
+            self.current,
+            [pairs.Pair('10.0.0.9'), pairs.Pair('10.0.0.9/32', PORT_MAC)],
+            PORT_MAC, 'web-1',
+        )
+        self.assertEqual(self.original[1:], change.pairs)
+        self.assertEqual([pairs.Pair('10.0.0.9')], change.changed)
+
+    def test_missing_pair_is_error(self):
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.remove_pairs, self.current,
+            [pairs.Pair('10.0.0.9'), pairs.Pair('10.0.0.77')],
+            PORT_MAC, 'web-1',
+        )
+        message = str(exc)
+        self.assertIn('10.0.0.77', message)
+        self.assertIn('port web-1', message)
+        self.assertIn('nothing was removed', message)
+        self.assertNotIn('It is there with MAC', message)
+        self.assertEqual(self.original, self.current)
+
+    def test_hint_when_stored_with_other_mac(self):
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.remove_pairs, self.current,
+            [pairs.Pair('10.0.1.0/24')], PORT_MAC, 'web-1',
+        )
+        self.assertIn('10.0.1.0/24', str(exc))
+        self.assertIn(
+            f'It is there with MAC {OTHER_MAC}: add '
+            f'mac-address={OTHER_MAC} to remove it.',
+            str(exc),
+        )
+
+    def test_input_not_mutated(self):
+        change = pairs.remove_pairs(
+            self.current, [pairs.Pair('10.0.0.9')], PORT_MAC, 'web-1'
+        )
+        self.assertEqual(self.original, self.current)
+        self.assertIsNot(self.current, change.pairs)
+
+
+# Property tests.
+
+_unicast_octets = st.lists(
+    st.integers(0, 255), min_size=6, max_size=6
+).map(lambda o: [o[0] & 0xFE] + o[1:]).filter(any)
+
+
+@st.composite
+def _mac_notations(draw):
+    octets = draw(_unicast_octets)
+    digits = ''.join(f'{o:02x}' for o in octets)
+    canonical = ':'.join(digits[i:i + 2] for i in range(0, 12, 2))
+    notation = draw(st.sampled_from(['colon', 'dash', 'dot', 'bare']))
+    if notation == 'colon':
+        text = canonical
+    elif notation == 'dash':
+        text = canonical.replace(':', '-')
+    elif notation == 'dot':
+        text = '.'.join(digits[i:i + 4] for i in range(0, 12, 4))
+    else:
+        text = digits
+    upper = draw(st.lists(st.booleans(), min_size=len(text),
+                          max_size=len(text)))
+    text = ''.join(c.upper() if u else c for c, u in zip(text, upper))
+    return text, canonical
+
+
+@st.composite
+def _ip_values(draw):
+    address = draw(st.ip_addresses().filter(lambda a: not a.is_multicast))
+    form = draw(st.sampled_from(['compressed', 'exploded', 'upper']))
+    text = getattr(address, 'exploded' if form == 'exploded' else
+                   'compressed')
+    if form == 'upper':
+        text = text.upper()
+    if draw(st.booleans()):
+        prefix = draw(st.integers(0, address.max_prefixlen))
+        net = ipaddress.ip_interface(f'{address}/{prefix}').network
+        # Neutron refuses CIDRs that overlap a multicast range, but for
+        # 0.0.0.0/0; those have their own tests.
+        mcast = ipaddress.ip_network(
+            '224.0.0.0/4' if address.version == 4 else 'ff00::/8')
+        assume(str(net) == '0.0.0.0/0' or not net.overlaps(mcast))
+        text += f'/{prefix}'
+    return text
+
+
+_POOL_IPS = ['10.0.0.5', '10.0.0.5/32', '10.0.0.6', '10.0.0.0/24',
+             '0.0.0.0/0', '2001:db8::5', '2001:db8::5/128', '2001:db8::/64']
+_POOL_MACS = [None, PORT_MAC, OTHER_MAC, 'fa:16:3e:00:00:01']
+
+_requested = st.lists(
+    st.builds(pairs.Pair, st.sampled_from(_POOL_IPS),
+              st.sampled_from(_POOL_MACS)),
+    max_size=8,
+)
+
+
+@st.composite
+def _current(draw):
+    # What Neutron stores: every pair has a MAC, and no two pairs are equal.
+    stored = draw(st.lists(
+        st.builds(lambda ip, mac: {'ip_address': ip, 'mac_address': mac},
+                  st.sampled_from(_POOL_IPS),
+                  st.sampled_from(_POOL_MACS[1:])),
+        max_size=6,
+    ))
+    unique = {}
+    for p in stored:
+        unique.setdefault(pairs.pair_key(p, PORT_MAC), p)
+    return list(unique.values())
+
+
+class TestProperties(base.TestCase):
+
+    @given(_mac_notations())
+    def test_normalise_mac(self, value):
+        text, canonical = value
+        result = pairs.normalise_mac(text)
+        self.assertRegex(result, MAC_RE)
+        self.assertEqual(canonical, result)
+        self.assertEqual(result, pairs.normalise_mac(result))
+
+    @given(_ip_values())
+    def test_normalise_ip_idempotent(self, text):
+        result = pairs.normalise_ip(text)
+        self.assertEqual(result, pairs.normalise_ip(result))
+        self.assertEqual(result.lower(), result)
+        self.assertEqual(
+            ipaddress.ip_interface(text), ipaddress.ip_interface(result)
+        )
+        self.assertEqual('/' in text, '/' in result)
+
+    @settings(max_examples=200)
+    @given(_current(), _requested)
+    def test_merge_then_remove_restores(self, current, requested):
+        present = {pairs.pair_key(p, PORT_MAC) for p in current}
+        new = [p for p in requested
+               if pairs.pair_key(p, PORT_MAC) not in present]
+        original = copy.deepcopy(current)
+        merged = pairs.merge_pairs(current, new, PORT_MAC)
+        self.assertEqual(original, current)
+        if not new:
+            self.assertEqual(original, merged.pairs)
+            return
+        removed = pairs.remove_pairs(merged.pairs, new, PORT_MAC, 'p')
+        self.assertEqual(original, removed.pairs)
+
+    @settings(max_examples=200)
+    @given(_current(), _requested)
+    def test_merge_idempotent(self, current, requested):
+        first = pairs.merge_pairs(current, requested, PORT_MAC)
+        second = pairs.merge_pairs(first.pairs, requested, PORT_MAC)
+        self.assertEqual([], second.changed)
+        self.assertEqual(requested, second.skipped)
+        self.assertEqual(first.pairs, second.pairs)
+
+    @settings(max_examples=200)
+    @given(_current(), _requested)
+    def test_merge_keys_unique(self, current, requested):
+        merged = pairs.merge_pairs(current, requested, PORT_MAC)
+        keys = [pairs.pair_key(p, PORT_MAC) for p in merged.pairs]
+        self.assertEqual(len(keys), len(set(keys)))
+        self.assertEqual(
+            len(current) + len(merged.changed), len(merged.pairs)
+        )
+        self.assertEqual(
+            len(requested), len(merged.changed) + len(merged.skipped)
+        )

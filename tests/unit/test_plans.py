@@ -1,0 +1,272 @@
+"""Tests of osc_portsec.plans: what each mutation sends."""
+
+import copy
+
+from osc_lib import exceptions
+from osc_lib.test import base
+
+from osc_portsec import pairs
+from osc_portsec import plans
+from tests.unit import fakes
+
+
+OTHER_MAC = 'fa:16:3e:aa:bb:cc'
+PAIR_A = {'ip_address': '10.0.0.9', 'mac_address': fakes.PORT_MAC}
+PAIR_B = {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC}
+
+
+class TestPairAdd(base.TestCase):
+
+    def test_adds_and_skips(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.pair_add(
+            port, [pairs.Pair('10.0.0.9'), pairs.Pair('10.0.0.10')], 'web-1'
+        )
+        self.assertEqual(
+            {'allowed_address_pairs': [PAIR_A, {'ip_address': '10.0.0.10'}]},
+            plan.attrs,
+        )
+        self.assertEqual(
+            ['added allowed address pair 10.0.0.10',
+             'skipped allowed address pair 10.0.0.9: already on the port'],
+            plan.changes,
+        )
+        self.assertEqual([], plan.warnings)
+        self.assertEqual([PAIR_A], port.allowed_address_pairs)
+
+    def test_nothing_new(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.pair_add(port, [pairs.Pair('10.0.0.9/32')], 'web-1')
+        self.assertEqual({}, plan.attrs)
+        self.assertEqual(
+            ['skipped allowed address pair 10.0.0.9/32: already on the port'],
+            plan.changes,
+        )
+
+    def test_open_to_all_warns(self):
+        port = fakes.make_port()
+        plan = plans.pair_add(
+            port, [pairs.Pair('0.0.0.0/0'), pairs.Pair('::/0'),
+                   pairs.Pair('10.0.0.0/8')], 'web-1',
+        )
+        self.assertEqual(2, len(plan.warnings))
+        self.assertIn('Allowed address pair 0.0.0.0/0 on port web-1',
+                      plan.warnings[0])
+        self.assertIn('bypasses the source-IP rules', plan.warnings[0])
+        self.assertIn('::/0', plan.warnings[1])
+
+    def test_open_to_all_already_there_no_warning(self):
+        port = fakes.make_port(allowed_address_pairs=[
+            {'ip_address': '0.0.0.0/0', 'mac_address': fakes.PORT_MAC}])
+        plan = plans.pair_add(port, [pairs.Pair('0.0.0.0/0')], 'web-1')
+        self.assertEqual([], plan.warnings)
+
+    def test_port_security_disabled(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        exc = self.assertRaises(
+            exceptions.CommandError, plans.pair_add, port,
+            [pairs.Pair('10.0.0.10')], 'web-1',
+        )
+        self.assertIn('Port web-1 has port security disabled', str(exc))
+        self.assertIn("'openstack port security enable web-1'", str(exc))
+
+    def test_no_extension(self):
+        port = fakes.make_port(port_security_enabled=None)
+        exc = self.assertRaises(
+            exceptions.CommandError, plans.pair_add, port,
+            [pairs.Pair('10.0.0.10')], 'web-1',
+        )
+        self.assertIn('port-security extension', str(exc))
+
+
+class TestPairRemove(base.TestCase):
+
+    def test_remove(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A, PAIR_B])
+        plan = plans.pair_remove(port, [pairs.Pair('10.0.0.9')], 'web-1')
+        self.assertEqual({'allowed_address_pairs': [PAIR_B]}, plan.attrs)
+        self.assertEqual(
+            [f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})'],
+            plan.changes,
+        )
+        self.assertEqual([PAIR_A], plan.removed_pairs)
+        self.assertEqual([PAIR_A, PAIR_B], port.allowed_address_pairs)
+
+    def test_works_with_port_security_disabled(self):
+        # Neutron refuses pairs on such a port, but a stale pair must still
+        # be removable.
+        port = fakes.make_port(port_security_enabled=False,
+                               allowed_address_pairs=[PAIR_A])
+        plan = plans.pair_remove(port, [pairs.Pair('10.0.0.9')], 'web-1')
+        self.assertEqual({'allowed_address_pairs': []}, plan.attrs)
+
+    def test_missing(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        exc = self.assertRaises(
+            exceptions.CommandError, plans.pair_remove, port,
+            [pairs.Pair('10.0.0.77')], 'web-1',
+        )
+        self.assertIn('10.0.0.77 is not on port web-1', str(exc))
+
+
+class TestPairClear(base.TestCase):
+
+    def test_clear(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A, PAIR_B])
+        plan = plans.pair_clear(port)
+        self.assertEqual({'allowed_address_pairs': []}, plan.attrs)
+        self.assertEqual([PAIR_A, PAIR_B], plan.removed_pairs)
+        self.assertEqual(
+            [f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+             f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
+            plan.changes,
+        )
+
+    def test_empty(self):
+        plan = plans.pair_clear(fakes.make_port())
+        self.assertEqual({}, plan.attrs)
+        self.assertEqual(['no allowed address pairs to clear'], plan.changes)
+
+
+class TestPairRestore(base.TestCase):
+
+    def test_restore(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.pair_restore(port, [PAIR_A, PAIR_B], 'web-1')
+        self.assertEqual(
+            {'allowed_address_pairs': [PAIR_A, PAIR_B]}, plan.attrs
+        )
+        self.assertEqual(
+            [f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port'],
+            plan.changes,
+        )
+
+
+class TestDisable(base.TestCase):
+
+    def test_disable(self):
+        port = fakes.make_port(
+            security_groups=[fakes.SG_ID, fakes.SG2_ID],
+            allowed_address_pairs=[PAIR_A],
+        )
+        plan = plans.disable(port, {fakes.SG_ID: 'web', fakes.SG2_ID: None},
+                             'web-1')
+        self.assertEqual(
+            {'is_port_security_enabled': False, 'security_group_ids': [],
+             'allowed_address_pairs': []},
+            plan.attrs,
+        )
+        self.assertEqual(
+            [f'removed security group web ({fakes.SG_ID})',
+             f'removed security group {fakes.SG2_ID}',
+             f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+             'port security disabled'],
+            plan.changes,
+        )
+        self.assertEqual([fakes.SG_ID, fakes.SG2_ID],
+                         plan.removed_security_group_ids)
+        self.assertEqual([PAIR_A], plan.removed_pairs)
+
+    def test_nothing_attached(self):
+        port = fakes.make_port(security_groups=[])
+        plan = plans.disable(port, {}, 'web-1')
+        self.assertEqual(
+            {'is_port_security_enabled': False, 'security_group_ids': [],
+             'allowed_address_pairs': []},
+            plan.attrs,
+        )
+        self.assertEqual(['port security disabled'], plan.changes)
+
+    def test_already_disabled(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        plan = plans.disable(port, {}, 'web-1')
+        self.assertEqual({}, plan.attrs)
+        self.assertEqual(['port security is already disabled'], plan.changes)
+
+    def test_no_extension(self):
+        port = fakes.make_port(port_security_enabled=None)
+        self.assertRaises(exceptions.CommandError, plans.disable, port, {},
+                          'web-1')
+
+
+class TestEnable(base.TestCase):
+
+    def test_enable_with_groups(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        plan = plans.enable(port, [fakes.SG_ID, fakes.SG_ID],
+                            {fakes.SG_ID: 'web'}, 'web-1')
+        self.assertEqual(
+            {'is_port_security_enabled': True,
+             'security_group_ids': [fakes.SG_ID]},
+            plan.attrs,
+        )
+        self.assertEqual(
+            ['port security enabled',
+             f'added security group web ({fakes.SG_ID})'],
+            plan.changes,
+        )
+        self.assertEqual([], plan.warnings)
+
+    def test_enable_without_groups_warns(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        plan = plans.enable(port, [], {}, 'web-1')
+        self.assertEqual({'is_port_security_enabled': True}, plan.attrs)
+        self.assertEqual(1, len(plan.warnings))
+        self.assertIn('Port web-1 has port security enabled and no security '
+                      'group', plan.warnings[0])
+        self.assertIn('--security-group', plan.warnings[0])
+
+    def test_group_already_on_port_not_added(self):
+        port = fakes.make_port()
+        plan = plans.enable(port, [fakes.SG_ID, fakes.SG2_ID], {}, 'web-1')
+        self.assertEqual(
+            {'security_group_ids': [fakes.SG_ID, fakes.SG2_ID]}, plan.attrs
+        )
+        self.assertEqual([f'added security group {fakes.SG2_ID}'],
+                         plan.changes)
+
+    def test_already_enabled(self):
+        plan = plans.enable(fakes.make_port(), [fakes.SG_ID], {}, 'web-1')
+        self.assertEqual({}, plan.attrs)
+        self.assertEqual(['port security is already enabled'], plan.changes)
+        self.assertEqual([], plan.warnings)
+
+    def test_restore_pairs(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        restore = [PAIR_A, PAIR_B]
+        original = copy.deepcopy(restore)
+        plan = plans.enable(port, [fakes.SG_ID], {}, 'web-1',
+                            restore_pairs=restore)
+        self.assertEqual(
+            {'is_port_security_enabled': True,
+             'security_group_ids': [fakes.SG_ID],
+             'allowed_address_pairs': [PAIR_A, PAIR_B]},
+            plan.attrs,
+        )
+        self.assertIn(
+            f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+            plan.changes,
+        )
+        self.assertEqual(original, restore)
+
+    def test_restore_pairs_already_there(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.enable(port, [], {}, 'web-1', restore_pairs=[PAIR_A])
+        self.assertEqual({}, plan.attrs)
+        self.assertIn(
+            f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+            f'already on the port',
+            plan.changes,
+        )
+
+    def test_no_extension(self):
+        port = fakes.make_port(port_security_enabled=None)
+        self.assertRaises(exceptions.CommandError, plans.enable, port, [],
+                          {}, 'web-1')

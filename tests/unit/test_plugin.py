@@ -1,0 +1,57 @@
+"""Tests of osc_portsec.plugin: the hooks OSC calls, and its import cost."""
+
+import json
+import subprocess
+import sys
+from unittest import mock
+
+from osc_lib.test import base
+
+from osc_portsec import plugin
+
+
+# Run in a fresh interpreter so that what other tests imported does not hide
+# a module the plugin would pull in on every 'openstack' run.
+_SCRIPT = '''
+import json
+import sys
+
+import openstackclient.shell
+from openstackclient.common import clientmanager
+import openstackclient.network.v2.port
+
+before = set(sys.modules)
+import osc_portsec.plugin
+import osc_portsec.v2.show
+import osc_portsec.v2.pair
+import osc_portsec.v2.toggle
+print(json.dumps(sorted(set(sys.modules) - before)))
+'''
+
+
+class TestPlugin(base.TestCase):
+
+    def test_constants(self):
+        self.assertEqual('portsec', plugin.API_NAME)
+        self.assertEqual('2', plugin.DEFAULT_API_VERSION)
+        self.assertIn(plugin.DEFAULT_API_VERSION, plugin.API_VERSIONS)
+        self.assertEqual('os_portsec_api_version', plugin.API_VERSION_OPTION)
+
+    def test_make_client(self):
+        instance = mock.Mock()
+        self.assertIs(instance.network, plugin.make_client(instance))
+
+    def test_build_option_parser(self):
+        parser = mock.Mock()
+        self.assertIs(parser, plugin.build_option_parser(parser))
+        self.assertEqual([], parser.mock_calls)
+
+    def test_no_foreign_modules(self):
+        result = subprocess.run(
+            [sys.executable, '-c', _SCRIPT],
+            capture_output=True, text=True, check=True, timeout=60,
+        )
+        added = json.loads(result.stdout.strip().splitlines()[-1])
+        self.assertIn('osc_portsec.v2.toggle', added)
+        foreign = [m for m in added if not m.startswith('osc_portsec')]
+        self.assertEqual([], foreign)

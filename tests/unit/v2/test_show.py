@@ -1,0 +1,299 @@
+"""Tests of ``port security show`` and ``port security list``."""
+
+from openstack.compute.v2 import server as _server
+from openstack import exceptions as sdk_exc
+from openstack.identity.v3 import project as _project
+from openstack.network.v2 import network as _network
+from osc_lib.cli import format_columns
+from osc_lib import exceptions
+from osc_lib.test import base
+
+from osc_portsec import columns
+from osc_portsec.v2 import show
+from tests.unit import fakes
+from tests.unit.v2 import fakes as cmd_fakes
+
+
+PAIR_A = {'ip_address': '10.0.0.9', 'mac_address': fakes.PORT_MAC}
+SERVER_ID = 'd6b0e6a0-1f2e-4c3d-8b9a-7f6e5d4c3b2a'
+OTHER_ID = '2c9f3a8e-7b6d-4e5f-9a0b-1c2d3e4f5a6b'
+THIRD_ID = '3d0a4b9f-8c7e-4f6a-9b1c-2d3e4f5a6b7c'
+
+
+class TestShowPortSecurity(cmd_fakes.TestPortSecurityCommand):
+
+    def setUp(self):
+        super().setUp()
+        self.cmd = show.ShowPortSecurity(self.app, None)
+
+    def run_show(self, port, args=None):
+        self.find_ports(port)
+        parsed_args = self.check_parser(
+            self.cmd, args or ['web-1'], [('port', (args or ['web-1'])[0])])
+        return self.cmd.take_action(parsed_args)
+
+    def test_show(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        cols, data = self.run_show(port)
+        self.network.find_port.assert_called_once_with(
+            'web-1', ignore_missing=False)
+        self.network.security_groups.assert_called_once_with(
+            id=[fakes.SG_ID], fields=['id', 'name'])
+        self.network.update_port.assert_not_called()
+        self.assertEqual(columns.SHOW_COLUMNS, cols)
+        disable = {
+            'security_groups': [{'id': fakes.SG_ID, 'name': 'web'}],
+            'allowed_address_pairs': [PAIR_A],
+            'neutron_refuses_plain_disable':
+                'AddressPairAndPortSecurityRequired',
+        }
+        self.assertItemEqual(
+            (
+                fakes.PORT_ID,
+                'web-1',
+                'ACTIVE',
+                fakes.NETWORK_ID,
+                'compute:nova',
+                SERVER_ID,
+                fakes.PORT_MAC,
+                format_columns.ListDictColumn(
+                    [{'subnet_id': fakes.SUBNET_ID,
+                      'ip_address': '10.0.0.5'}]),
+                columns.PortSecurityColumn(True),
+                format_columns.ListColumn([fakes.SG_ID]),
+                format_columns.ListDictColumn(
+                    [{'id': fakes.SG_ID, 'name': 'web'}]),
+                format_columns.ListDictColumn([PAIR_A]),
+                columns.DisableColumn(disable),
+                3,
+            ),
+            data,
+        )
+
+    def test_json_shapes(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        cols, data = self.run_show(port)
+        shown = dict(zip(cols, data))
+        self.assertIs(True, shown['port_security_enabled'].machine_readable())
+        self.assertEqual(
+            [{'ip_address': '10.0.0.9', 'mac_address': fakes.PORT_MAC}],
+            shown['allowed_address_pairs'].machine_readable())
+        self.assertEqual([fakes.SG_ID],
+                         shown['security_group_ids'].machine_readable())
+        would = shown['disable_would_remove']
+        self.assertEqual(
+            'AddressPairAndPortSecurityRequired',
+            would.machine_readable()['neutron_refuses_plain_disable'])
+        self.assertIn(f'security groups web ({fakes.SG_ID})',
+                      would.human_readable())
+        self.assertIn('Neutron refuses a plain disable',
+                      would.human_readable())
+
+    def test_groups_only_reason(self):
+        cols, data = self.run_show(fakes.make_port())
+        would = dict(zip(cols, data))['disable_would_remove']
+        self.assertEqual(
+            {'security_groups': [{'id': fakes.SG_ID, 'name': 'web'}],
+             'allowed_address_pairs': [],
+             'neutron_refuses_plain_disable':
+                 'PortSecurityPortHasSecurityGroup'},
+            would.machine_readable())
+
+    def test_group_not_visible(self):
+        self.groups = {}
+        cols, data = self.run_show(fakes.make_port())
+        shown = dict(zip(cols, data))
+        self.assertEqual([{'id': fakes.SG_ID, 'name': None}],
+                         shown['security_groups'].machine_readable())
+
+    def test_disabled(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        cols, data = self.run_show(port)
+        shown = dict(zip(cols, data))
+        self.assertIs(False, shown['port_security_enabled'].machine_readable())
+        self.assertIsNone(shown['disable_would_remove'].machine_readable())
+        self.network.security_groups.assert_not_called()
+
+    def test_no_extension(self):
+        port = fakes.make_port(port_security_enabled=None)
+        cols, data = self.run_show(port)
+        shown = dict(zip(cols, data))
+        self.assertIsNone(shown['port_security_enabled'].machine_readable())
+        self.assertIn('no port-security extension',
+                      shown['port_security_enabled'].human_readable())
+        self.assertIsNone(shown['disable_would_remove'].machine_readable())
+
+    def test_network(self):
+        self.network.find_network.return_value = _network.Network(
+            id=fakes.NETWORK_ID, name='private', _synchronized=True)
+        port = fakes.make_port()
+        self.network.ports.return_value = iter([port])
+        parsed_args = self.check_parser(
+            self.cmd, ['10.0.0.5', '--network', 'private'],
+            [('port', '10.0.0.5'), ('network', 'private')])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.find_network.assert_called_once_with(
+            'private', ignore_missing=False)
+        self.network.ports.assert_called_once_with(
+            fixed_ips='ip_address=10.0.0.5', network_id=fakes.NETWORK_ID)
+        self.assertEqual(fakes.PORT_ID, data[0])
+
+    def test_not_found(self):
+        self.find_ports(fakes.make_port())
+        parsed_args = self.check_parser(self.cmd, ['nope'], [])
+        exc = self.assertRaises(exceptions.CommandError,
+                                self.cmd.take_action, parsed_args)
+        self.assertIn("'nope'", str(exc))
+
+
+class TestListPortSecurity(cmd_fakes.TestPortSecurityCommand):
+
+    FIELDS = ['id', 'name', 'network_id', 'device_owner',
+              'port_security_enabled', 'security_groups',
+              'allowed_address_pairs']
+
+    def setUp(self):
+        super().setUp()
+        self.cmd = show.ListPortSecurity(self.app, None)
+        self.ports = [
+            fakes.make_port(allowed_address_pairs=[PAIR_A]),
+            fakes.make_port(id=OTHER_ID, name='web-2'),
+            fakes.make_port(id=THIRD_ID, name='fw', security_groups=[],
+                            port_security_enabled=False),
+        ]
+        self.network.ports.side_effect = lambda **q: iter(self.ports)
+
+    def ids(self, data):
+        return [row[0] for row in data]
+
+    def test_list(self):
+        parsed_args = self.check_parser(self.cmd, [], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.ports.assert_called_once_with(fields=self.FIELDS)
+        self.network.security_groups.assert_not_called()
+        self.assertEqual(columns.LIST_COLUMNS, cols)
+        data = list(data)
+        self.assertItemEqual(
+            (fakes.PORT_ID, 'web-1', fakes.NETWORK_ID, 'compute:nova',
+             columns.PortSecurityColumn(True),
+             format_columns.ListColumn([fakes.SG_ID]),
+             format_columns.ListDictColumn([PAIR_A])),
+            data[0],
+        )
+        self.assertEqual([fakes.PORT_ID, OTHER_ID, THIRD_ID], self.ids(data))
+
+    def test_long(self):
+        parsed_args = self.check_parser(self.cmd, ['--long'],
+                                        [('long', True)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS + ['device_id', 'fixed_ips'])
+        self.assertEqual(columns.LIST_LONG_COLUMNS, cols)
+        row = dict(zip(cols, list(data)[0]))
+        self.assertEqual(SERVER_ID, row['device_id'])
+        self.assertEqual([{'subnet_id': fakes.SUBNET_ID,
+                           'ip_address': '10.0.0.5'}],
+                         row['fixed_ips'].machine_readable())
+
+    def test_server_filters(self):
+        self.network.find_network.return_value = _network.Network(
+            id=fakes.NETWORK_ID, _synchronized=True)
+        self.identity.find_project.return_value = _project.Project(
+            id=cmd_fakes.PROJECT_ID, _synchronized=True)
+        self.compute.find_server.return_value = _server.Server(
+            id=SERVER_ID, _synchronized=True)
+        parsed_args = self.check_parser(
+            self.cmd,
+            ['--network', 'private', '--project', 'demo', '--server', 'vm1',
+             '--device-owner', 'compute:nova', '--fixed-ip', '10.0.0.5'],
+            [('network', 'private'), ('project', 'demo'), ('server', 'vm1'),
+             ('device_owner', 'compute:nova'), ('fixed_ip', '10.0.0.5')])
+        self.cmd.take_action(parsed_args)
+        self.identity.find_project.assert_called_once_with(
+            'demo', ignore_missing=True)
+        self.compute.find_server.assert_called_once_with(
+            'vm1', ignore_missing=False)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS,
+            network_id=fakes.NETWORK_ID,
+            project_id=cmd_fakes.PROJECT_ID,
+            device_id=SERVER_ID,
+            device_owner='compute:nova',
+            fixed_ips=['ip_address=10.0.0.5'],
+        )
+
+    def test_server_uuid_not_looked_up(self):
+        parsed_args = self.check_parser(self.cmd, ['--server', SERVER_ID],
+                                        [])
+        self.cmd.take_action(parsed_args)
+        self.compute.find_server.assert_not_called()
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, device_id=SERVER_ID)
+
+    def test_server_not_found(self):
+        self.compute.find_server.side_effect = sdk_exc.NotFoundException(
+            'No Server found for vm9')
+        parsed_args = self.check_parser(self.cmd, ['--server', 'vm9'], [])
+        exc = self.assertRaises(exceptions.CommandError,
+                                self.cmd.take_action, parsed_args)
+        self.assertIn("Server 'vm9' was not found", str(exc))
+        self.network.ports.assert_not_called()
+
+    def test_project_lookup_forbidden(self):
+        self.identity.find_project.side_effect = fakes.sdk_error(
+            403, {'error': {'message': 'forbidden'}})
+        parsed_args = self.check_parser(
+            self.cmd, ['--project', cmd_fakes.PROJECT_ID], [])
+        self.cmd.take_action(parsed_args)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=cmd_fakes.PROJECT_ID)
+
+    def test_port_security_disabled(self):
+        parsed_args = self.check_parser(
+            self.cmd, ['--port-security', 'disabled'],
+            [('port_security', 'disabled')])
+        cols, data = self.cmd.take_action(parsed_args)
+        # Neutron refuses a port_security_enabled filter: none is sent.
+        self.network.ports.assert_called_once_with(fields=self.FIELDS)
+        self.assertEqual([THIRD_ID], self.ids(data))
+
+    def test_port_security_enabled(self):
+        parsed_args = self.check_parser(
+            self.cmd, ['--port-security', 'enabled'], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.assertEqual([fakes.PORT_ID, OTHER_ID], self.ids(data))
+
+    def test_with_pairs(self):
+        parsed_args = self.check_parser(self.cmd, ['--with-pairs'],
+                                        [('with_pairs', True)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.ports.assert_called_once_with(fields=self.FIELDS)
+        self.assertEqual([fakes.PORT_ID], self.ids(data))
+
+    def test_with_pairs_and_disabled(self):
+        parsed_args = self.check_parser(
+            self.cmd, ['--with-pairs', '--port-security', 'disabled'], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.assertEqual([], self.ids(data))
+
+    def test_no_extension(self):
+        self.ports = [fakes.make_port(port_security_enabled=None)]
+        parsed_args = self.check_parser(self.cmd, [], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        row = dict(zip(cols, list(data)[0]))
+        self.assertIsNone(row['port_security_enabled'].machine_readable())
+
+    def test_invalid_port_security_choice(self):
+        self.assertRaises(
+            base.ParserException, self.check_parser, self.cmd,
+            ['--port-security', 'off'], [])
+
+    def test_neutron_error(self):
+        self.network.ports.side_effect = fakes.neutron_error(
+            400, 'HTTPBadRequest', "'port_security_enabled' is not an "
+            "attribute")
+        parsed_args = self.check_parser(self.cmd, [], [])
+        exc = self.assertRaises(exceptions.CommandError,
+                                self.cmd.take_action, parsed_args)
+        self.assertIn('is not an attribute', str(exc))
