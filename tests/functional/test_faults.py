@@ -1,0 +1,33 @@
+"""Neutron down and back: a clear error, then the same command works."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.functional import conftest
+
+PS = ('port', 'security')
+
+
+def devcloud(*args):
+    subprocess.run([conftest.DEVCLOUD, *args], check=True,
+                   capture_output=True, text=True, timeout=180)
+
+
+def test_neutron_down_then_back(cli, make_port):
+    port = make_port('--allowed-address', 'ip-address=10.50.5.10')
+    devcloud('stop', 'neutron')
+    try:
+        stderr = cli.fails(*PS, 'show', port['id'])
+        assert 'Cannot reach the network service' in stderr
+        stderr = cli.fails(*PS, 'disable', port['id'])
+        assert 'Cannot reach the network service' in stderr
+    finally:
+        devcloud('start', 'neutron')
+    # Nothing was half-applied while Neutron was away.
+    after = cli.port(port['id'])
+    assert after['revision_number'] == port['revision_number']
+    assert after['port_security_enabled'] is True
+    assert len(after['allowed_address_pairs']) == 1
+    [row] = cli.ok(*PS, 'disable', port['id'])
+    assert row['result'] == 'updated'

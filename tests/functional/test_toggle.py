@@ -1,0 +1,131 @@
+"""``disable``, ``enable`` and ``--restore`` against the real Neutron."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+from tests.functional.conftest import sorted_pairs
+
+PS = ('port', 'security')
+
+
+def test_plain_disable_is_refused_by_neutron_but_ours_works(cli, make_port):
+    port = make_port('--allowed-address', 'ip-address=10.50.2.10')
+    # What OSC alone gets: Neutron's 409.
+    plain = cli.run('port', 'set', '--disable-port-security', port['id'])
+    assert plain.returncode != 0
+    assert 'AddressPairAndPortSecurityRequired' in plain.stderr or \
+        'Port Security must be enabled' in plain.stderr
+
+    out = cli.ok(*PS, 'disable', port['id'])
+    [row] = out
+    assert row['result'] == 'updated'
+    assert row['port_security_enabled'] is False
+    assert any(c.startswith('removed security group default') for c in
+               row['changes'])
+    assert any('10.50.2.10' in c for c in row['changes'])
+    after = cli.port(port['id'])
+    assert after['port_security_enabled'] is False
+    assert after['security_group_ids'] == []
+    assert after['allowed_address_pairs'] == []
+    # Security groups, pairs and the flag changed in one request.
+    assert after['revision_number'] == port['revision_number'] + 1
+
+
+def test_disable_dry_run_sends_nothing(cli, make_port):
+    port = make_port()
+    [row] = cli.ok(*PS, 'disable', '--dry-run', port['id'])
+    assert row['result'] == 'dry-run'
+    assert row['port_security_enabled'] is False
+    after = cli.port(port['id'])
+    assert after['port_security_enabled'] is True
+    assert after['revision_number'] == port['revision_number']
+
+
+def test_enable_with_a_security_group(cli, make_port):
+    port = make_port('--disable-port-security', '--no-security-group')
+    result = cli.run(*PS, 'enable', port['id'])
+    assert result.returncode == 0, result.stderr
+    assert 'no security group' in result.stderr
+    assert cli.port(port['id'])['port_security_enabled'] is True
+
+    default = cli.ok('security', 'group', 'show', 'default')['id']
+    [row] = cli.ok(*PS, 'enable', port['id'], '--security-group', 'default')
+    assert row['security_group_ids'] == [default]
+    assert cli.port(port['id'])['security_group_ids'] == [default]
+
+
+def test_disable_then_restore_round_trip(cli, make_port):
+    port = make_port('--allowed-address', 'ip-address=10.50.2.20',
+                     '--allowed-address',
+                     'ip-address=10.50.2.0/28,mac-address=fa:16:3e:aa:bb:cc')
+    before = cli.port(port['id'])
+    cli.ok(*PS, 'disable', port['id'])
+
+    [plan] = cli.ok(*PS, 'enable', port['id'], '--restore', '--dry-run')
+    assert plan['result'] == 'dry-run'
+    assert cli.port(port['id'])['port_security_enabled'] is False
+
+    [row] = cli.ok(*PS, 'enable', port['id'], '--restore')
+    assert row['result'] == 'updated'
+    after = cli.port(port['id'])
+    assert after['port_security_enabled'] is True
+    assert after['security_group_ids'] == before['security_group_ids']
+    assert sorted_pairs(after['allowed_address_pairs']) == \
+        sorted_pairs(before['allowed_address_pairs'])
+
+
+def test_pair_clear_then_pair_add_restore(cli, make_port):
+    port = make_port('--allowed-address', 'ip-address=10.50.2.30',
+                     '--allowed-address', 'ip-address=10.50.2.31')
+    before = cli.port(port['id'])
+    cli.ok(*PS, 'pair', 'clear', port['id'])
+    cli.ok(*PS, 'pair', 'add', port['id'], '--restore')
+    after = cli.port(port['id'])
+    assert sorted_pairs(after['allowed_address_pairs']) == \
+        sorted_pairs(before['allowed_address_pairs'])
+    assert after['port_security_enabled'] is True
+
+
+def test_restore_with_nothing_recorded(cli, make_port):
+    port = make_port()
+    stderr = cli.fails(*PS, 'enable', port['id'], '--restore')
+    assert f"records no removal from port {port['id']}" in stderr
+
+
+def test_journal_is_private_and_holds_no_secrets(cli, make_port):
+    port = make_port('--allowed-address', 'ip-address=10.50.2.40')
+    cli.ok(*PS, 'pair', 'clear', port['id'])
+    folder = cli.state_home / 'osc-portsec'
+    journal = folder / 'journal.jsonl'
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    text = journal.read_text()
+    entries = [json.loads(line) for line in text.splitlines()]
+    mine = [e for e in entries if e['port_id'] == port['id']]
+    assert mine[-1]['command'] == 'pair clear'
+    assert mine[-1]['before']['allowed_address_pairs'][0]['ip_address'] == \
+        '10.50.2.40'
+    assert mine[-1]['after']['allowed_address_pairs'] == []
+    assert mine[-1]['cloud'] == 'demo'
+    assert mine[-1]['auth_url'].startswith('http://127.0.0.1:')
+    for secret in ('password', 'token', 'secret'):
+        assert secret not in text.lower()
+
+
+def test_multi_port_disable_reports_each_failure(cli, make_port):
+    first = make_port()
+    second = make_port()
+    result = cli.run(*PS, 'disable', first['id'], 'no-such-port-xyz',
+                     second['id'], '-f', 'json')
+    assert result.returncode == 1
+    assert "No port with ID, name or fixed IP 'no-such-port-xyz'" in \
+        result.stderr
+    assert '1 of 3 ports failed.' in result.stderr
+    assert 'Traceback' not in result.stderr
+    rows = json.loads(result.stdout)
+    assert sorted(r['id'] for r in rows) == sorted([first['id'],
+                                                    second['id']])
+    assert cli.port(first['id'])['port_security_enabled'] is False
+    assert cli.port(second['id'])['port_security_enabled'] is False
