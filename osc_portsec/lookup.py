@@ -53,6 +53,26 @@ def network_id(client: Any, network: str | None) -> str | None:
         ) from None
 
 
+def security_groups(client: Any, refs: list[str]) -> dict[str, str]:
+    """Resolve security group names or IDs; ID to name, in order."""
+    groups = {}
+    for ref in refs:
+        try:
+            group = client.find_security_group(ref, ignore_missing=False)
+        except sdk_exc.NotFoundException:
+            raise exceptions.CommandError(
+                f"Security group '{ref}' was not found; check it with "
+                f"'openstack security group list'."
+            ) from None
+        except sdk_exc.DuplicateResource:
+            raise exceptions.CommandError(
+                f"More than one security group is named '{ref}'; give the "
+                f"security group ID."
+            ) from None
+        groups[group.id] = group.name or ''
+    return groups
+
+
 def find_port(client: Any, value: str, net_id: str | None = None) -> Any:
     """Return the port named by ``value``.
 

@@ -9,7 +9,7 @@ nothing to do. They are called again after every re-read on a 412.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from osc_lib import exceptions
 
@@ -139,11 +139,14 @@ def enable(
     names: Names,
     label: str,
     restore_pairs: Sequence[dict[str, Any]] = (),
+    restored_groups: Collection[str] = (),
 ) -> update.Plan:
     """Port security on, with ``group_ids`` added, in one request.
 
     ``restore_pairs`` are pairs to put back (``--restore``); they can only
     exist once port security is on, so they go in the same request.
+    ``restored_groups`` are the groups among ``group_ids`` that are put back
+    rather than added, for the report.
     """
     update.require_port_security(port, label)
     attrs: dict[str, Any] = {}
@@ -156,8 +159,11 @@ def enable(
                   if sg not in current_groups]
     if new_groups:
         attrs['security_group_ids'] = current_groups + new_groups
-        changes += [f'added security group {_group(sg, names)}'
-                    for sg in new_groups]
+        changes += [
+            f"{'restored' if sg in restored_groups else 'added'} security "
+            f"group {_group(sg, names)}"
+            for sg in new_groups
+        ]
     if restore_pairs:
         change = _pairs.merge_pairs(
             port.allowed_address_pairs or [],

@@ -11,20 +11,29 @@ from osc_portsec import plugin
 
 
 # Run in a fresh interpreter so that what other tests imported does not hide
-# a module the plugin would pull in on every 'openstack' run.
+# a module the plugin would pull in on every 'openstack' run. OSC's start-up
+# imports run with osc_portsec blocked (OSC imports every plugin as it
+# starts), so the baseline holds nothing the plugin brought in.
 _SCRIPT = '''
 import json
 import sys
 
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] == 'osc_portsec':
+            raise ImportError(name)
+
+
+sys.meta_path.insert(0, Block())
 import openstackclient.shell
 from openstackclient.common import clientmanager
 import openstackclient.network.v2.port
+del sys.meta_path[0]
 
 before = set(sys.modules)
 import osc_portsec.plugin
-import osc_portsec.v2.show
-import osc_portsec.v2.pair
-import osc_portsec.v2.toggle
+import osc_portsec.v2.port_security
 print(json.dumps(sorted(set(sys.modules) - before)))
 '''
 
@@ -52,6 +61,7 @@ class TestPlugin(base.TestCase):
             capture_output=True, text=True, check=True, timeout=60,
         )
         added = json.loads(result.stdout.strip().splitlines()[-1])
-        self.assertIn('osc_portsec.v2.toggle', added)
+        self.assertIn('osc_portsec.plugin', added)
+        self.assertIn('osc_portsec.v2.port_security', added)
         foreign = [m for m in added if not m.startswith('osc_portsec')]
         self.assertEqual([], foreign)
