@@ -18,6 +18,7 @@ from osc_portsec import view
 
 LOG = logging.getLogger(__name__)
 
+_PROJECT_ID = re.compile(r'^[0-9a-fA-F]{32}$')
 _UUID = re.compile(r'^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$')
 
 # Neutron body keys of each list column; only these are asked for.
@@ -79,14 +80,33 @@ def keep(port: Any, parsed_args: argparse.Namespace) -> bool:
 
 
 def project_id(app: Any, value: str) -> str:
+    """Resolve ``--project`` (name or ID) to an ID.
+
+    Keystone lets members look up no project by name, not even their own,
+    so the token's own project is recognised first; an ID of a project the
+    caller cannot look up is taken as given.
+    """
+    auth_ref = getattr(app.client_manager, 'auth_ref', None)
+    own_id = getattr(auth_ref, 'project_id', None)
+    if own_id and value in (own_id, getattr(auth_ref, 'project_name', None)):
+        return str(own_id)
     try:
         identity: Any = app.client_manager.sdk_connection.identity
         project = identity.find_project(value, ignore_missing=True)
     except errors.HANDLED as exc:
-        # Members may not look projects up; take the value as an ID.
         LOG.debug('project lookup of %s failed (%s)', value, exc)
-        return value
-    return project.id if project is not None else value
+        if _PROJECT_ID.match(value):
+            return value
+        raise exceptions.CommandError(
+            f"Project '{value}' could not be looked up ({exc}); give the "
+            f"project ID instead."
+        ) from exc
+    if project is None:
+        raise exceptions.CommandError(
+            f"Project '{value}' was not found; check it with 'openstack "
+            f"project list', or give the project ID."
+        )
+    return project.id
 
 
 def server_id(app: Any, value: str) -> str:

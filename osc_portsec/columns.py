@@ -50,6 +50,10 @@ CHANGE_COLUMNS = (
     'revision_number',
 )
 
+# What a command changing several ports shows by default: one line a port;
+# --long adds the state after the change.
+CHANGE_SHORT_COLUMNS = CHANGE_COLUMNS[:4]
+
 PAIR_COLUMNS = ('ip_address', 'mac_address')
 
 

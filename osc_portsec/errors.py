@@ -82,8 +82,8 @@ def explain(exc: BaseException, port: str = '',
     if isinstance(exc, ks_exc.ConnectFailure):
         return (
             f"Cannot reach the network service{where} ({exc}); check that "
-            f"Neutron is running and that its endpoint in the service catalog "
-            f"is reachable, then run the command again."
+            f"Neutron is running and that its endpoint is reachable, then run "
+            f"the command again."
         )
     if isinstance(exc, ks_exc.ClientException) and not isinstance(
         exc, ks_exc.HttpError

@@ -1,10 +1,10 @@
 """A local journal of what port-security mutations removed.
 
-One JSON line per mutation that removed something, in
+One JSON line per change a command applied, in
 ``$XDG_STATE_HOME/osc-portsec/journal.jsonl`` (default
-``~/.local/state/osc-portsec/``). It makes ``--restore`` possible and is an
-audit trail of who removed what. It holds port state only: never a token,
-a password or any other auth secret.
+``~/.local/state/osc-portsec/``). The entries that removed something
+make ``--restore`` possible; all of them are an audit trail. It holds port
+state only: never a token, a password or any other auth secret.
 """
 
 from __future__ import annotations

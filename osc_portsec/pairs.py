@@ -177,6 +177,8 @@ class PairChange:
     pairs: list[dict[str, Any]]
     changed: list[Pair]
     skipped: list[Pair]
+    # Pairs given more than once in the request; sent once.
+    repeated: list[Pair] = dataclasses.field(default_factory=list)
 
 
 def merge_pairs(
@@ -186,22 +188,26 @@ def merge_pairs(
 ) -> PairChange:
     """Add ``requested`` to ``current`` without duplicates.
 
-    A requested pair already on the port, or repeated in the request (Neutron
-    would answer 400 ``DuplicateAddressPairInRequest``), is skipped.
+    A requested pair already on the port is skipped; one repeated in the
+    request (Neutron would answer 400 ``DuplicateAddressPairInRequest``) is
+    sent once and reported in ``repeated``.
     """
     result = [dict(p) for p in current]
-    seen = {pair_key(p, port_mac) for p in current}
+    stored = {pair_key(p, port_mac) for p in current}
+    seen = set(stored)
     added: list[Pair] = []
     skipped: list[Pair] = []
+    repeated: list[Pair] = []
     for pair in requested:
         key = pair_key(pair, port_mac)
         if key in seen:
-            skipped.append(pair)
+            (skipped if key in stored else repeated).append(pair)
             continue
         seen.add(key)
         added.append(pair)
         result.append(pair.to_body())
-    return PairChange(pairs=result, changed=added, skipped=skipped)
+    return PairChange(pairs=result, changed=added, skipped=skipped,
+                      repeated=repeated)
 
 
 def remove_pairs(

@@ -39,17 +39,26 @@ def _require_enabled(port: Any, label: str, action: str) -> None:
 
 
 def pair_add(
-    port: Any, requested: Sequence[_pairs.Pair], label: str
+    port: Any,
+    requested: Sequence[_pairs.Pair],
+    label: str,
+    restored: Sequence[_pairs.Pair] = (),
 ) -> update.Plan:
+    """Add ``requested`` and put back ``restored`` (``--restore``)."""
     _require_enabled(port, label, 'allowed address pairs')
+    mac = port.mac_address
+    typed = {_pairs.pair_key(p, mac) for p in requested}
+    # A pair both typed and recorded is the user's: added, not "repeated".
+    restored = [p for p in restored if _pairs.pair_key(p, mac) not in typed]
     change = _pairs.merge_pairs(
-        port.allowed_address_pairs or [], requested, port.mac_address
+        port.allowed_address_pairs or [], [*requested, *restored], mac
     )
-    changes = [f'added allowed address pair {p}' for p in change.changed]
-    changes += [
-        f'skipped allowed address pair {p}: already on the port'
-        for p in change.skipped
-    ]
+
+    def verb(pair: _pairs.Pair) -> str:
+        return 'added' if _pairs.pair_key(pair, mac) in typed else 'restored'
+
+    changes = [f'{verb(p)} allowed address pair {p}' for p in change.changed]
+    changes += _skipped(change)
     warnings = [
         f"Allowed address pair {p} on port {label} lets the port send from "
         f"any address and bypasses the source-IP rules of every port that "
@@ -58,6 +67,16 @@ def pair_add(
     ]
     attrs = {'allowed_address_pairs': change.pairs} if change.changed else {}
     return update.Plan(attrs=attrs, changes=changes, warnings=warnings)
+
+
+def _skipped(change: _pairs.PairChange) -> list[str]:
+    return [
+        f'skipped allowed address pair {p}: already on the port'
+        for p in change.skipped
+    ] + [
+        f'skipped allowed address pair {p}: given more than once'
+        for p in change.repeated
+    ]
 
 
 def pair_remove(
@@ -92,16 +111,6 @@ def pair_clear(port: Any) -> update.Plan:
     )
 
 
-def pair_restore(
-    port: Any, restored: Sequence[dict[str, Any]], label: str
-) -> update.Plan:
-    """Put back pairs a journal entry recorded as removed."""
-    requested = [_pairs.as_pair(p) for p in restored]
-    plan = pair_add(port, requested, label)
-    plan.changes = [c.replace('added', 'restored', 1) for c in plan.changes]
-    return plan
-
-
 def disable(port: Any, names: Names, label: str) -> update.Plan:
     """Security groups, pairs and the flag, in one request.
 
@@ -120,13 +129,17 @@ def disable(port: Any, names: Names, label: str) -> update.Plan:
     changes = [f'removed security group {_group(sg, names)}' for sg in groups]
     changes += [f'removed allowed address pair {_pair_text(p)}'
                 for p in current]
-    changes.append('port security disabled')
+    changes.append('disabled port security')
+    # Only the fields that change are sent, so Neutron checks only the
+    # policy rules this change needs (update_port:allowed_address_pairs is
+    # not asked for a port without pairs).
+    attrs: dict[str, Any] = {'is_port_security_enabled': False}
+    if groups:
+        attrs['security_group_ids'] = []
+    if current:
+        attrs['allowed_address_pairs'] = []
     return update.Plan(
-        attrs={
-            'is_port_security_enabled': False,
-            'security_group_ids': [],
-            'allowed_address_pairs': [],
-        },
+        attrs=attrs,
         changes=changes,
         removed_security_group_ids=groups,
         removed_pairs=current,
@@ -153,7 +166,7 @@ def enable(
     changes = []
     if not port.is_port_security_enabled:
         attrs['is_port_security_enabled'] = True
-        changes.append('port security enabled')
+        changes.append('enabled port security')
     current_groups = list(port.security_group_ids or [])
     new_groups = [sg for sg in dict.fromkeys(group_ids)
                   if sg not in current_groups]
@@ -174,8 +187,7 @@ def enable(
             attrs['allowed_address_pairs'] = change.pairs
         changes += [f'restored allowed address pair {p}'
                     for p in change.changed]
-        changes += [f'skipped allowed address pair {p}: already on the port'
-                    for p in change.skipped]
+        changes += _skipped(change)
     warnings = []
     if not current_groups + new_groups:
         warnings.append(

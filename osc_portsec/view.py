@@ -76,15 +76,36 @@ def port_values(port: Any, names: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
+_WOULD = {
+    'added': 'add',
+    'disabled': 'disable',
+    'enabled': 'enable',
+    'removed': 'remove',
+    'restored': 'restore',
+    'skipped': 'skip',
+}
+
+
+def would(change: str) -> str:
+    """A change as a dry run reports it: 'removed X' -> 'would remove X'."""
+    verb, space, rest = change.partition(' ')
+    if verb not in _WOULD:
+        return change
+    return f'would {_WOULD[verb]}{space}{rest}'
+
+
 def change_values(outcome: update.Outcome) -> dict[str, Any]:
     """The values of the mutation commands' columns for one port."""
     after = outcome.after
     current = update.state(after)
+    changes = outcome.plan.changes
+    if outcome.result == 'dry-run':
+        changes = [would(c) for c in changes]
     return {
         'id': after.id,
         'name': after.name,
         'result': outcome.result,
-        'changes': outcome.plan.changes,
+        'changes': changes,
         'port_security_enabled': current['port_security_enabled'],
         'security_group_ids': current['security_group_ids'],
         'allowed_address_pairs': current['allowed_address_pairs'],

@@ -108,18 +108,28 @@ class MultiPortMutation(Mutation):
 
     _failed = 0
 
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)  # type: ignore[misc]
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            help='Also list each port\'s port security, security groups, '
+                 'allowed address pairs and revision after the change',
+        )
+        return parser
+
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
         from osc_portsec import columns
         from osc_portsec import errors
 
+        shown = (columns.CHANGE_COLUMNS if parsed_args.long
+                 else columns.CHANGE_SHORT_COLUMNS)
         net_id = self.network_id(parsed_args)
         rows = []
         self._failed = 0
         if len(parsed_args.port) == 1:
             values = self.mutate(parsed_args, parsed_args.port[0], net_id)
-            return columns.CHANGE_COLUMNS, [
-                columns.row(values, columns.CHANGE_COLUMNS)
-            ]
+            return shown, [columns.row(values, shown)]
         for ref in parsed_args.port:
             try:
                 values = self.mutate(parsed_args, ref, net_id)
@@ -131,10 +141,10 @@ class MultiPortMutation(Mutation):
                 self._failed += 1
                 LOG.error('%s', errors.explain(exc, ref))
                 continue
-            rows.append(columns.row(values, columns.CHANGE_COLUMNS))
+            rows.append(columns.row(values, shown))
         if not rows:
             raise self._summary(parsed_args)
-        return columns.CHANGE_COLUMNS, rows
+        return shown, rows
 
     def _summary(
         self, parsed_args: argparse.Namespace
@@ -263,11 +273,14 @@ class AddPortSecurityPair(_OnePortMutation):
         from osc_portsec import plans
         from osc_portsec import restore
 
-        requested = list(parsed_args.requested)
+        requested = parsed_args.requested
+        restored = []
         if parsed_args.restore:
-            requested += [pairs.as_pair(p)
-                          for p in restore.pairs(self.app, port, label)]
-        return lambda current: plans.pair_add(current, requested, label)
+            restored = [pairs.as_pair(p)
+                        for p in restore.pairs(self.app, port, label)]
+        return lambda current: plans.pair_add(
+            current, requested, label, restored
+        )
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
         if not parsed_args.allowed_address_pairs and not parsed_args.restore:

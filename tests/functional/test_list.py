@@ -87,6 +87,12 @@ def test_list_server_device_owner_fixed_ip_and_project(cli, fleet):
     mine = listed(cli, '--project', project, '--network',
                   fleet['network']['id'])
     assert set(ids.values()) <= set(mine)
+    # A member may not look projects up in Keystone, but names their own.
+    by_name = listed(cli, '--project', 'demo', '--network',
+                     fleet['network']['id'])
+    assert set(by_name) == set(mine)
+    stderr = cli.fails(*PS, 'list', '--project', 'no-such-project')
+    assert "Project 'no-such-project' could not be looked up" in stderr
     # The admin names the project; the name is resolved to its ID.
     theirs = listed(cli, '--project', 'demo', cloud='admin')
     assert set(ids.values()) <= set(theirs)

@@ -68,6 +68,10 @@ def test_duplicate_pair_in_one_command_is_sent_once(cli, make_port):
                  '--allowed-address', 'ip-address=10.50.0.110',
                  '--allowed-address', 'ip-address=10.50.0.110')
     assert out['result'] == 'updated'
+    assert out['changes'] == [
+        'added allowed address pair 10.50.0.110',
+        'skipped allowed address pair 10.50.0.110: given more than once',
+    ]
     assert len(pairs_of(cli, port['id'])) == 1
 
 

@@ -18,7 +18,7 @@ def test_plain_disable_is_refused_by_neutron_but_ours_works(cli, make_port):
     assert 'AddressPairAndPortSecurityRequired' in plain.stderr or \
         'Port Security must be enabled' in plain.stderr
 
-    out = cli.ok(*PS, 'disable', port['id'])
+    out = cli.ok(*PS, 'disable', port['id'], '--long')
     [row] = out
     assert row['result'] == 'updated'
     assert row['port_security_enabled'] is False
@@ -35,9 +35,12 @@ def test_plain_disable_is_refused_by_neutron_but_ours_works(cli, make_port):
 
 def test_disable_dry_run_sends_nothing(cli, make_port):
     port = make_port()
-    [row] = cli.ok(*PS, 'disable', '--dry-run', port['id'])
+    [row] = cli.ok(*PS, 'disable', '--dry-run', port['id'], '--long')
     assert row['result'] == 'dry-run'
     assert row['port_security_enabled'] is False
+    assert row['security_group_ids'] == []
+    assert row['changes'][-1] == 'would disable port security'
+    assert row['changes'][0].startswith('would remove security group default')
     after = cli.port(port['id'])
     assert after['port_security_enabled'] is True
     assert after['revision_number'] == port['revision_number']
@@ -51,7 +54,8 @@ def test_enable_with_a_security_group(cli, make_port):
     assert cli.port(port['id'])['port_security_enabled'] is True
 
     default = cli.ok('security', 'group', 'show', 'default')['id']
-    [row] = cli.ok(*PS, 'enable', port['id'], '--security-group', 'default')
+    [row] = cli.ok(*PS, 'enable', port['id'], '--security-group', 'default',
+                   '--long')
     assert row['security_group_ids'] == [default]
     assert cli.port(port['id'])['security_group_ids'] == [default]
 

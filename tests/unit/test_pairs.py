@@ -265,7 +265,7 @@ class TestMergePairs(base.TestCase):
         )
         self.assertEqual([], change.changed)
 
-    def test_duplicates_in_request_skipped(self):
+    def test_duplicates_in_request_repeated(self):
         change = pairs.merge_pairs(
             self.current,
             [pairs.Pair('10.0.0.20'), pairs.Pair('10.0.0.20/32', PORT_MAC),
@@ -273,13 +273,52 @@ class TestMergePairs(base.TestCase):
             PORT_MAC,
         )
         self.assertEqual([pairs.Pair('10.0.0.20')], change.changed)
+        self.assertEqual([], change.skipped)
         self.assertEqual(
             [pairs.Pair('10.0.0.20/32', PORT_MAC), pairs.Pair('10.0.0.20')],
-            change.skipped,
+            change.repeated,
         )
         self.assertEqual(
             self.original + [{'ip_address': '10.0.0.20'}], change.pairs
         )
+
+    def test_repeated_vs_already_on_port(self):
+        # A pair already on the port is skipped as such however often it
+        # is given; only a new pair given twice is repeated.
+        change = pairs.merge_pairs(
+            self.current,
+            [pairs.Pair('10.0.0.9'), pairs.Pair('10.0.0.20'),
+             pairs.Pair('10.0.0.9/32', PORT_MAC),
+             pairs.Pair('10.0.0.20/32')],
+            PORT_MAC,
+        )
+        self.assertEqual([pairs.Pair('10.0.0.20')], change.changed)
+        self.assertEqual(
+            [pairs.Pair('10.0.0.9'), pairs.Pair('10.0.0.9/32', PORT_MAC)],
+            change.skipped,
+        )
+        self.assertEqual([pairs.Pair('10.0.0.20/32')], change.repeated)
+        self.assertEqual(
+            self.original + [{'ip_address': '10.0.0.20'}], change.pairs
+        )
+
+    def test_same_ip_other_mac_not_repeated(self):
+        change = pairs.merge_pairs(
+            [], [pairs.Pair('10.0.0.20'), pairs.Pair('10.0.0.20', OTHER_MAC)],
+            PORT_MAC,
+        )
+        self.assertEqual(
+            [pairs.Pair('10.0.0.20'), pairs.Pair('10.0.0.20', OTHER_MAC)],
+            change.changed,
+        )
+        self.assertEqual([], change.skipped)
+        self.assertEqual([], change.repeated)
+
+    def test_nothing_repeated(self):
+        change = pairs.merge_pairs(
+            self.current, [pairs.Pair('10.0.0.10')], PORT_MAC
+        )
+        self.assertEqual([], change.repeated)
 
     def test_new_list_input_not_mutated(self):
         change = pairs.merge_pairs(
@@ -314,6 +353,7 @@ class TestRemovePairs(base.TestCase):
         self.assertEqual(self.original[1:], change.pairs)
         self.assertEqual([pairs.Pair('10.0.0.9')], change.changed)
         self.assertEqual([], change.skipped)
+        self.assertEqual([], change.repeated)
 
     def test_with_mac_and_cidr_form(self):
         change = pairs.remove_pairs(
@@ -481,6 +521,7 @@ class TestProperties(base.TestCase):
         second = pairs.merge_pairs(first.pairs, requested, PORT_MAC)
         self.assertEqual([], second.changed)
         self.assertEqual(requested, second.skipped)
+        self.assertEqual([], second.repeated)
         self.assertEqual(first.pairs, second.pairs)
 
     @settings(max_examples=200)
@@ -493,5 +534,24 @@ class TestProperties(base.TestCase):
             len(current) + len(merged.changed), len(merged.pairs)
         )
         self.assertEqual(
-            len(requested), len(merged.changed) + len(merged.skipped)
+            len(requested),
+            len(merged.changed) + len(merged.skipped) + len(merged.repeated),
         )
+
+    @settings(max_examples=200)
+    @given(_current(), _requested)
+    def test_merge_skipped_vs_repeated(self, current, requested):
+        merged = pairs.merge_pairs(current, requested, PORT_MAC)
+        stored = {pairs.pair_key(p, PORT_MAC) for p in current}
+        changed = [pairs.pair_key(p, PORT_MAC) for p in merged.changed]
+        # Skipped: on the port already; repeated: new, but given before in
+        # the same request.
+        self.assertEqual(
+            [p for p in requested if pairs.pair_key(p, PORT_MAC) in stored],
+            merged.skipped,
+        )
+        for pair in merged.repeated:
+            key = pairs.pair_key(pair, PORT_MAC)
+            self.assertNotIn(key, stored)
+            self.assertIn(key, changed)
+        self.assertEqual(len(changed), len(set(changed)))

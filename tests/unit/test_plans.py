@@ -43,6 +43,91 @@ class TestPairAdd(base.TestCase):
             plan.changes,
         )
 
+    def test_given_more_than_once(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.pair_add(
+            port,
+            [pairs.Pair('10.0.0.10'), pairs.Pair('10.0.0.9'),
+             pairs.Pair('10.0.0.10/32', fakes.PORT_MAC),
+             pairs.Pair('10.0.0.9/32')],
+            'web-1',
+        )
+        self.assertEqual(
+            {'allowed_address_pairs': [PAIR_A, {'ip_address': '10.0.0.10'}]},
+            plan.attrs,
+        )
+        self.assertEqual(
+            ['added allowed address pair 10.0.0.10',
+             'skipped allowed address pair 10.0.0.9: already on the port',
+             'skipped allowed address pair 10.0.0.9/32: already on the port',
+             f'skipped allowed address pair 10.0.0.10/32 ({fakes.PORT_MAC}): '
+             f'given more than once'],
+            plan.changes,
+        )
+
+    def test_restored(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.pair_add(
+            port, [], 'web-1',
+            restored=[pairs.as_pair(PAIR_A), pairs.as_pair(PAIR_B)],
+        )
+        self.assertEqual(
+            {'allowed_address_pairs': [PAIR_A, PAIR_B]}, plan.attrs
+        )
+        self.assertEqual(
+            [f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port'],
+            plan.changes,
+        )
+        self.assertEqual([PAIR_A], port.allowed_address_pairs)
+
+    def test_added_and_restored(self):
+        port = fakes.make_port()
+        plan = plans.pair_add(
+            port, [pairs.Pair('10.0.0.10')], 'web-1',
+            restored=[pairs.as_pair(PAIR_A), pairs.as_pair(PAIR_B)],
+        )
+        self.assertEqual(
+            {'allowed_address_pairs': [{'ip_address': '10.0.0.10'},
+                                       PAIR_A, PAIR_B]},
+            plan.attrs,
+        )
+        self.assertEqual(
+            ['added allowed address pair 10.0.0.10',
+             f'restored allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+             f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
+            plan.changes,
+        )
+
+    def test_typed_and_recorded_is_added_once(self):
+        # The user typed a pair the journal also recorded: it is theirs.
+        port = fakes.make_port()
+        plan = plans.pair_add(
+            port, [pairs.Pair('10.0.0.9')], 'web-1',
+            restored=[pairs.as_pair(PAIR_A), pairs.as_pair(PAIR_B)],
+        )
+        self.assertEqual(
+            {'allowed_address_pairs': [{'ip_address': '10.0.0.9'}, PAIR_B]},
+            plan.attrs,
+        )
+        self.assertEqual(
+            ['added allowed address pair 10.0.0.9',
+             f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
+            plan.changes,
+        )
+
+    def test_restored_open_to_all_warns(self):
+        port = fakes.make_port()
+        plan = plans.pair_add(
+            port, [], 'web-1', restored=[pairs.Pair('0.0.0.0/0')]
+        )
+        self.assertEqual(['restored allowed address pair 0.0.0.0/0'],
+                         plan.changes)
+        self.assertEqual(1, len(plan.warnings))
+        self.assertIn('Allowed address pair 0.0.0.0/0 on port web-1',
+                      plan.warnings[0])
+
     def test_open_to_all_warns(self):
         port = fakes.make_port()
         plan = plans.pair_add(
@@ -129,22 +214,6 @@ class TestPairClear(base.TestCase):
         self.assertEqual(['no allowed address pairs to clear'], plan.changes)
 
 
-class TestPairRestore(base.TestCase):
-
-    def test_restore(self):
-        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
-        plan = plans.pair_restore(port, [PAIR_A, PAIR_B], 'web-1')
-        self.assertEqual(
-            {'allowed_address_pairs': [PAIR_A, PAIR_B]}, plan.attrs
-        )
-        self.assertEqual(
-            [f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
-             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
-             f'already on the port'],
-            plan.changes,
-        )
-
-
 class TestDisable(base.TestCase):
 
     def test_disable(self):
@@ -163,22 +232,54 @@ class TestDisable(base.TestCase):
             [f'removed security group web ({fakes.SG_ID})',
              f'removed security group {fakes.SG2_ID}',
              f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
-             'port security disabled'],
+             'disabled port security'],
             plan.changes,
         )
         self.assertEqual([fakes.SG_ID, fakes.SG2_ID],
                          plan.removed_security_group_ids)
         self.assertEqual([PAIR_A], plan.removed_pairs)
 
+    def test_groups_without_pairs(self):
+        # No allowed_address_pairs key: Neutron must not check the
+        # update_port:allowed_address_pairs policy for it.
+        port = fakes.make_port()
+        plan = plans.disable(port, {fakes.SG_ID: 'web'}, 'web-1')
+        self.assertEqual(
+            {'is_port_security_enabled': False, 'security_group_ids': []},
+            plan.attrs,
+        )
+        self.assertNotIn('allowed_address_pairs', plan.attrs)
+        self.assertEqual(
+            [f'removed security group web ({fakes.SG_ID})',
+             'disabled port security'],
+            plan.changes,
+        )
+        self.assertEqual([fakes.SG_ID], plan.removed_security_group_ids)
+        self.assertEqual([], plan.removed_pairs)
+
+    def test_pairs_without_groups(self):
+        port = fakes.make_port(security_groups=[],
+                               allowed_address_pairs=[PAIR_B])
+        plan = plans.disable(port, {}, 'web-1')
+        self.assertEqual(
+            {'is_port_security_enabled': False, 'allowed_address_pairs': []},
+            plan.attrs,
+        )
+        self.assertEqual(
+            [f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             'disabled port security'],
+            plan.changes,
+        )
+        self.assertEqual([], plan.removed_security_group_ids)
+        self.assertEqual([PAIR_B], plan.removed_pairs)
+
     def test_nothing_attached(self):
         port = fakes.make_port(security_groups=[])
         plan = plans.disable(port, {}, 'web-1')
-        self.assertEqual(
-            {'is_port_security_enabled': False, 'security_group_ids': [],
-             'allowed_address_pairs': []},
-            plan.attrs,
-        )
-        self.assertEqual(['port security disabled'], plan.changes)
+        self.assertEqual({'is_port_security_enabled': False}, plan.attrs)
+        self.assertEqual(['disabled port security'], plan.changes)
+        self.assertEqual([], plan.removed_security_group_ids)
+        self.assertEqual([], plan.removed_pairs)
 
     def test_already_disabled(self):
         port = fakes.make_port(port_security_enabled=False,
@@ -206,7 +307,7 @@ class TestEnable(base.TestCase):
             plan.attrs,
         )
         self.assertEqual(
-            ['port security enabled',
+            ['enabled port security',
              f'added security group web ({fakes.SG_ID})'],
             plan.changes,
         )
@@ -250,8 +351,11 @@ class TestEnable(base.TestCase):
              'allowed_address_pairs': [PAIR_A, PAIR_B]},
             plan.attrs,
         )
-        self.assertIn(
-            f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+        self.assertEqual(
+            ['enabled port security',
+             f'added security group {fakes.SG_ID}',
+             f'restored allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+             f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
             plan.changes,
         )
         self.assertEqual(original, restore)
@@ -260,9 +364,34 @@ class TestEnable(base.TestCase):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A])
         plan = plans.enable(port, [], {}, 'web-1', restore_pairs=[PAIR_A])
         self.assertEqual({}, plan.attrs)
-        self.assertIn(
-            f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
-            f'already on the port',
+        self.assertEqual(
+            [f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port',
+             'port security is already enabled'],
+            plan.changes,
+        )
+
+    def test_restore_pairs_repeated(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[],
+                               allowed_address_pairs=[PAIR_A])
+        plan = plans.enable(port, [fakes.SG_ID], {fakes.SG_ID: 'web'},
+                            'web-1', restore_pairs=[PAIR_A, PAIR_B, PAIR_B],
+                            restored_groups=[fakes.SG_ID])
+        self.assertEqual(
+            {'is_port_security_enabled': True,
+             'security_group_ids': [fakes.SG_ID],
+             'allowed_address_pairs': [PAIR_A, PAIR_B]},
+            plan.attrs,
+        )
+        self.assertEqual(
+            ['enabled port security',
+             f'restored security group web ({fakes.SG_ID})',
+             f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port',
+             f'skipped allowed address pair 10.0.1.0/24 ({OTHER_MAC}): '
+             f'given more than once'],
             plan.changes,
         )
 

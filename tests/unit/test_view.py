@@ -12,6 +12,7 @@ from tests.unit import fakes
 
 
 PAIR_A = {'ip_address': '10.0.0.9', 'mac_address': fakes.PORT_MAC}
+OTHER_MAC = 'fa:16:3e:aa:bb:cc'
 
 
 class TestGroupNames(base.TestCase):
@@ -147,4 +148,89 @@ class TestChangeValues(base.TestCase):
                 'revision_number': 4,
             },
             view.change_values(outcome),
+        )
+
+    def test_dry_run_worded_as_not_done(self):
+        before = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.disable(before, {fakes.SG_ID: 'web'}, 'web-1')
+        after = update.predicted(before, plan.attrs)
+        outcome = update.Outcome(before, after, plan, 'dry-run', 1)
+        values = view.change_values(outcome)
+        self.assertEqual(
+            [f'would remove security group web ({fakes.SG_ID})',
+             f'would remove allowed address pair 10.0.0.9 '
+             f'({fakes.PORT_MAC})',
+             'would disable port security'],
+            values['changes'],
+        )
+        self.assertEqual('dry-run', values['result'])
+        self.assertIs(False, values['port_security_enabled'])
+        self.assertEqual(3, values['revision_number'])
+        # The plan itself keeps the past tense.
+        self.assertEqual(
+            [f'removed security group web ({fakes.SG_ID})',
+             f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+             'disabled port security'],
+            plan.changes,
+        )
+
+    def test_unchanged_not_reworded(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        plan = plans.disable(port, {}, 'web-1')
+        outcome = update.Outcome(port, port, plan, 'unchanged', 1)
+        self.assertEqual(['port security is already disabled'],
+                         view.change_values(outcome)['changes'])
+
+
+class TestWould(base.TestCase):
+
+    def test_each_verb(self):
+        for done, dry in (
+            (f'removed security group web ({fakes.SG_ID})',
+             f'would remove security group web ({fakes.SG_ID})'),
+            (f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+             f'would remove allowed address pair 10.0.0.9 '
+             f'({fakes.PORT_MAC})'),
+            ('added allowed address pair 10.0.0.10',
+             'would add allowed address pair 10.0.0.10'),
+            (f'added security group {fakes.SG2_ID}',
+             f'would add security group {fakes.SG2_ID}'),
+            (f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             f'would restore allowed address pair 10.0.1.0/24 '
+             f'({OTHER_MAC})'),
+            (f'restored security group web ({fakes.SG_ID})',
+             f'would restore security group web ({fakes.SG_ID})'),
+            ('skipped allowed address pair 10.0.0.9: already on the port',
+             'would skip allowed address pair 10.0.0.9: already on the port'),
+            ('skipped allowed address pair 10.0.0.10: given more than once',
+             'would skip allowed address pair 10.0.0.10: given more than '
+             'once'),
+            (f'skipped security group {fakes.SG2_ID}: it no longer exists '
+             f'or is not visible to you',
+             f'would skip security group {fakes.SG2_ID}: it no longer '
+             f'exists or is not visible to you'),
+            ('disabled port security', 'would disable port security'),
+            ('enabled port security', 'would enable port security'),
+        ):
+            self.assertEqual(dry, view.would(done), done)
+
+    def test_unmapped_unchanged(self):
+        for sentence in (
+            'port security is already disabled',
+            'port security is already enabled',
+            'no allowed address pairs to clear',
+            # Only the first word is a verb, and only a whole word.
+            'addedd allowed address pair 10.0.0.10',
+            'port security disabled',
+            'Removed security group web',
+            '',
+        ):
+            self.assertEqual(sentence, view.would(sentence), sentence)
+
+    def test_only_first_word(self):
+        self.assertEqual(
+            'would skip allowed address pair 10.0.0.9: added earlier',
+            view.would('skipped allowed address pair 10.0.0.9: added '
+                       'earlier'),
         )

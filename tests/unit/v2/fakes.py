@@ -4,6 +4,8 @@ import types
 from unittest import mock
 
 import fixtures
+from keystoneauth1 import access
+from keystoneauth1 import fixture as ks_fixture
 from openstack.compute.v2 import _proxy as compute_proxy
 from openstack import exceptions as sdk_exc
 from openstack.identity.v3 import _proxy as identity_proxy
@@ -14,7 +16,17 @@ from tests.unit import fakes
 
 
 PROJECT_ID = '30c3da2961f54b7b8eb23d18287428c7'
+PROJECT_NAME = 'web-team'
 PASSWORD = 'n0t-in-the-journal'
+
+
+def auth_ref(**scope):
+    """The AccessInfo keystoneauth builds from a Keystone v3 token body.
+
+    ``project_id``/``project_name`` scope it to a project,
+    ``domain_id``/``domain_name`` to a domain.
+    """
+    return access.create(body=ks_fixture.V3Token(**scope), auth_token='tok')
 
 
 class TestPortSecurityCommand(base.TestCommand):
@@ -23,7 +35,8 @@ class TestPortSecurityCommand(base.TestCommand):
         super().setUp()
         self.network = mock.Mock(spec=network_proxy.Proxy)
         self.app.client_manager.network = self.network
-        self.app.client_manager.auth_ref = mock.Mock(project_id=PROJECT_ID)
+        self.app.client_manager.auth_ref = auth_ref(
+            project_id=PROJECT_ID, project_name=PROJECT_NAME)
         self.identity = mock.Mock(spec=identity_proxy.Proxy)
         self.compute = mock.Mock(spec=compute_proxy.Proxy)
         self.app.client_manager.sdk_connection = mock.Mock(

@@ -4,6 +4,7 @@ import json
 import logging
 
 import fixtures
+from keystoneauth1 import exceptions as ks_exc
 from openstack.compute.v2 import server as _server
 from openstack import exceptions as sdk_exc
 from openstack.identity.v3 import project as _project
@@ -25,6 +26,7 @@ OTHER_ID = '2c9f3a8e-7b6d-4e5f-9a0b-1c2d3e4f5a6b'
 THIRD_ID = '3d0a4b9f-8c7e-4f6a-9b1c-2d3e4f5a6b7c'
 OTHER_MAC = 'fa:16:3e:aa:bb:cc'
 PAIR_B = {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC}
+OTHER_PROJECT_ID = '9f8e7d6c5b4a49388271605f4e3d2c1b'
 DISABLED = {'port_security_enabled': False, 'security_groups': [],
             'allowed_address_pairs': []}
 
@@ -209,7 +211,7 @@ class TestListPortSecurity(cmd_fakes.TestPortSecurityCommand):
         self.network.find_network.return_value = _network.Network(
             id=fakes.NETWORK_ID, _synchronized=True)
         self.identity.find_project.return_value = _project.Project(
-            id=cmd_fakes.PROJECT_ID, _synchronized=True)
+            id=OTHER_PROJECT_ID, name='demo', _synchronized=True)
         self.compute.find_server.return_value = _server.Server(
             id=SERVER_ID, _synchronized=True)
         parsed_args = self.check_parser(
@@ -226,7 +228,7 @@ class TestListPortSecurity(cmd_fakes.TestPortSecurityCommand):
         self.network.ports.assert_called_once_with(
             fields=self.FIELDS,
             network_id=fakes.NETWORK_ID,
-            project_id=cmd_fakes.PROJECT_ID,
+            project_id=OTHER_PROJECT_ID,
             device_id=SERVER_ID,
             device_owner='compute:nova',
             fixed_ips=['ip_address=10.0.0.5'],
@@ -249,14 +251,129 @@ class TestListPortSecurity(cmd_fakes.TestPortSecurityCommand):
         self.assertIn("Server 'vm9' was not found", str(exc))
         self.network.ports.assert_not_called()
 
-    def test_project_lookup_forbidden(self):
-        self.identity.find_project.side_effect = fakes.sdk_error(
-            403, {'error': {'message': 'forbidden'}})
-        parsed_args = self.check_parser(
-            self.cmd, ['--project', cmd_fakes.PROJECT_ID], [])
-        self.cmd.take_action(parsed_args)
+    def list_project(self, value):
+        parsed_args = self.check_parser(self.cmd, ['--project', value],
+                                        [('project', value)])
+        return self.cmd.take_action(parsed_args)
+
+    def test_own_project_id_not_looked_up(self):
+        self.list_project(cmd_fakes.PROJECT_ID)
+        self.identity.find_project.assert_not_called()
         self.network.ports.assert_called_once_with(
             fields=self.FIELDS, project_id=cmd_fakes.PROJECT_ID)
+
+    def test_own_project_name_not_looked_up(self):
+        # Keystone lets a member look up no project by name, not even the
+        # token's own: the token names it.
+        self.list_project(cmd_fakes.PROJECT_NAME)
+        self.identity.find_project.assert_not_called()
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=cmd_fakes.PROJECT_ID)
+
+    def test_project_found(self):
+        self.identity.find_project.return_value = _project.Project(
+            id=OTHER_PROJECT_ID, name='demo', _synchronized=True)
+        self.list_project('demo')
+        self.identity.find_project.assert_called_once_with(
+            'demo', ignore_missing=True)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=OTHER_PROJECT_ID)
+
+    def test_project_looked_up_with_domain_scoped_token(self):
+        self.app.client_manager.auth_ref = cmd_fakes.auth_ref(
+            domain_id='default', domain_name='Default')
+        self.identity.find_project.return_value = _project.Project(
+            id=cmd_fakes.PROJECT_ID, _synchronized=True)
+        self.list_project(cmd_fakes.PROJECT_NAME)
+        self.identity.find_project.assert_called_once_with(
+            cmd_fakes.PROJECT_NAME, ignore_missing=True)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=cmd_fakes.PROJECT_ID)
+
+    def test_project_looked_up_without_auth_ref(self):
+        self.app.client_manager.auth_ref = None
+        self.identity.find_project.return_value = _project.Project(
+            id=cmd_fakes.PROJECT_ID, _synchronized=True)
+        self.list_project(cmd_fakes.PROJECT_ID)
+        self.identity.find_project.assert_called_once_with(
+            cmd_fakes.PROJECT_ID, ignore_missing=True)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=cmd_fakes.PROJECT_ID)
+
+    def test_project_not_found(self):
+        self.identity.find_project.return_value = None
+        exc = self.assertRaises(exceptions.CommandError, self.list_project,
+                                'nope')
+        self.identity.find_project.assert_called_once_with(
+            'nope', ignore_missing=True)
+        self.assertEqual(
+            "Project 'nope' was not found; check it with 'openstack project "
+            "list', or give the project ID.", str(exc))
+        self.network.ports.assert_not_called()
+
+    def test_project_id_not_found(self):
+        # An ID Keystone answers None for is not taken as given.
+        self.identity.find_project.return_value = None
+        exc = self.assertRaises(exceptions.CommandError, self.list_project,
+                                OTHER_PROJECT_ID)
+        self.assertIn(f"Project '{OTHER_PROJECT_ID}' was not found",
+                      str(exc))
+        self.network.ports.assert_not_called()
+
+    def test_project_lookup_forbidden(self):
+        # Members may not look projects up: an ID is taken as given.
+        self.identity.find_project.side_effect = fakes.sdk_error(
+            403, {'error': {'message': 'forbidden'}})
+        self.list_project(OTHER_PROJECT_ID)
+        self.identity.find_project.assert_called_once_with(
+            OTHER_PROJECT_ID, ignore_missing=True)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=OTHER_PROJECT_ID)
+
+    def test_project_lookup_forbidden_upper_case_id(self):
+        self.identity.find_project.side_effect = fakes.sdk_error(
+            403, {'error': {'message': 'forbidden'}})
+        self.list_project(OTHER_PROJECT_ID.upper())
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=OTHER_PROJECT_ID.upper())
+
+    def test_project_lookup_forbidden_name(self):
+        error = fakes.sdk_error(403, {'error': {'message': 'forbidden'}})
+        self.identity.find_project.side_effect = error
+        exc = self.assertRaises(exceptions.CommandError, self.list_project,
+                                'demo')
+        self.assertEqual(
+            f"Project 'demo' could not be looked up ({error}); give the "
+            f"project ID instead.", str(exc))
+        self.network.ports.assert_not_called()
+
+    def test_project_lookup_forbidden_not_a_project_id(self):
+        # Keystone project IDs are 32 hex digits, without dashes.
+        dashed = '9f8e7d6c-5b4a-4938-8271-605f4e3d2c1b'
+        self.identity.find_project.side_effect = fakes.sdk_error(
+            403, {'error': {'message': 'forbidden'}})
+        exc = self.assertRaises(exceptions.CommandError, self.list_project,
+                                dashed)
+        self.assertIn(f"Project '{dashed}' could not be looked up",
+                      str(exc))
+        self.network.ports.assert_not_called()
+
+    def test_project_lookup_keystoneauth_error(self):
+        error = ks_exc.ConnectFailure('Unable to establish connection')
+        self.identity.find_project.side_effect = error
+        exc = self.assertRaises(exceptions.CommandError, self.list_project,
+                                'demo')
+        self.assertEqual(
+            f"Project 'demo' could not be looked up ({error}); give the "
+            f"project ID instead.", str(exc))
+        self.network.ports.assert_not_called()
+
+    def test_project_lookup_keystoneauth_error_id(self):
+        self.identity.find_project.side_effect = ks_exc.ConnectFailure(
+            'Unable to establish connection')
+        self.list_project(OTHER_PROJECT_ID)
+        self.network.ports.assert_called_once_with(
+            fields=self.FIELDS, project_id=OTHER_PROJECT_ID)
 
     def test_port_security_disabled(self):
         parsed_args = self.check_parser(
@@ -320,6 +437,15 @@ class TestAddPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
         self.port = fakes.make_port(allowed_address_pairs=[PAIR_A])
         self.find_ports(self.port)
 
+    def record_clear(self):
+        journal.append(journal.record(
+            'pair clear', fakes.PORT_ID,
+            {'security_group_ids': [fakes.SG_ID],
+             'allowed_address_pairs': [PAIR_A, PAIR_B]},
+            {'security_group_ids': [fakes.SG_ID],
+             'allowed_address_pairs': []},
+            {'auth_url': fakes.AUTH_URL}))
+
     def test_add(self):
         after = fakes.make_port(
             allowed_address_pairs=[PAIR_A, PAIR_B,
@@ -379,6 +505,30 @@ class TestAddPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
         self.assertEqual(
             ['added allowed address pair 10.0.0.10',
              'skipped allowed address pair 10.0.0.9: already on the port'],
+            dict(zip(cols, data))['changes'].machine_readable())
+
+    def test_given_more_than_once(self):
+        after = fakes.make_port(
+            allowed_address_pairs=[PAIR_A, {'ip_address': '10.0.0.10',
+                                            'mac_address': fakes.PORT_MAC}],
+            revision_number=4)
+        self.network.update_port.return_value = after
+        parsed_args = self.check_parser(
+            self.cmd,
+            ['web-1', '--allowed-address', 'ip-address=10.0.0.10',
+             '--allowed-address', 'ip-address=10.0.0.9',
+             '--allowed-address', 'ip-address=10.0.0.10/32'], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        # Sent once: Neutron answers 400 DuplicateAddressPairInRequest to a
+        # pair given twice in one request.
+        self.network.update_port.assert_called_once_with(
+            fakes.PORT_ID, if_revision=3,
+            allowed_address_pairs=[PAIR_A, {'ip_address': '10.0.0.10'}])
+        self.assertEqual(
+            ['added allowed address pair 10.0.0.10',
+             'skipped allowed address pair 10.0.0.9: already on the port',
+             'skipped allowed address pair 10.0.0.10/32: given more than '
+             'once'],
             dict(zip(cols, data))['changes'].machine_readable())
 
     def test_all_existing_no_update(self):
@@ -450,29 +600,73 @@ class TestAddPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
              '--dry-run'], [('dry_run', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
+        self.assertEqual(columns.CHANGE_COLUMNS, cols)
         shown = dict(zip(cols, data))
         self.assertEqual('dry-run', shown['result'])
+        self.assertEqual(['would add allowed address pair 10.0.0.10'],
+                         shown['changes'].machine_readable())
         self.assertEqual(
             [PAIR_A, {'ip_address': '10.0.0.10',
                       'mac_address': fakes.PORT_MAC}],
             shown['allowed_address_pairs'].machine_readable())
         self.assertEqual([], journal_entries())
 
+    def test_dry_run_restore(self):
+        self.record_clear()
+        parsed_args = self.check_parser(
+            self.cmd, ['web-1', '--restore', '--dry-run'], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_not_called()
+        self.assertEqual(
+            [f'would restore allowed address pair 10.0.1.0/24 '
+             f'({OTHER_MAC})',
+             f'would skip allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port'],
+            dict(zip(cols, data))['changes'].machine_readable())
+
+    def test_no_long_option(self):
+        # One port, shown as a ShowOne: always every change column.
+        self.assertRaises(
+            base.ParserException, self.check_parser, self.cmd,
+            ['web-1', '--allowed-address', 'ip-address=10.0.0.10', '--long'],
+            [])
+
     def test_restore(self):
-        journal.append(journal.record(
-            'pair clear', fakes.PORT_ID,
-            {'security_group_ids': [fakes.SG_ID],
-             'allowed_address_pairs': [PAIR_A, PAIR_B]},
-            {'security_group_ids': [fakes.SG_ID],
-             'allowed_address_pairs': []},
-            {'auth_url': fakes.AUTH_URL}))
-        self.network.update_port.return_value = self.port
+        self.record_clear()
+        self.network.update_port.return_value = fakes.make_port(
+            allowed_address_pairs=[PAIR_A, PAIR_B], revision_number=4)
         parsed_args = self.check_parser(self.cmd, ['web-1', '--restore'],
                                         [('restore', True)])
-        self.cmd.take_action(parsed_args)
+        cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3,
             allowed_address_pairs=[PAIR_A, PAIR_B])
+        self.assertEqual(
+            [f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port'],
+            dict(zip(cols, data))['changes'].machine_readable())
+
+    def test_restore_and_add(self):
+        self.record_clear()
+        self.network.update_port.return_value = fakes.make_port(
+            allowed_address_pairs=[PAIR_A, PAIR_B], revision_number=4)
+        parsed_args = self.check_parser(
+            self.cmd,
+            ['web-1', '--restore', '--allowed-address',
+             'ip-address=10.0.0.10'],
+            [('restore', True)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_called_once_with(
+            fakes.PORT_ID, if_revision=3,
+            allowed_address_pairs=[PAIR_A, {'ip_address': '10.0.0.10'},
+                                   PAIR_B])
+        self.assertEqual(
+            ['added allowed address pair 10.0.0.10',
+             f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port'],
+            dict(zip(cols, data))['changes'].machine_readable())
 
     def test_restore_nothing_recorded(self):
         parsed_args = self.check_parser(self.cmd, ['web-1', '--restore'], [])
@@ -548,10 +742,20 @@ class TestRemovePortSecurityPair(cmd_fakes.TestPortSecurityCommand):
              '--dry-run'], [])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
+        self.assertEqual(columns.CHANGE_COLUMNS, cols)
         shown = dict(zip(cols, data))
         self.assertEqual('dry-run', shown['result'])
+        self.assertEqual(
+            [f'would remove allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
+            shown['changes'].machine_readable())
         self.assertEqual([PAIR_A],
                          shown['allowed_address_pairs'].machine_readable())
+
+    def test_no_long_option(self):
+        self.assertRaises(
+            base.ParserException, self.check_parser, self.cmd,
+            ['web-1', '--allowed-address', 'ip-address=10.0.0.9', '--long'],
+            [])
 
 
 class TestClearPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
@@ -571,16 +775,67 @@ class TestClearPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, allowed_address_pairs=[])
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
-        row = dict(zip(cols, data[0]))
-        self.assertEqual('updated', row['result'])
-        self.assertEqual(
-            [f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
-             f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
-            row['changes'].machine_readable())
+        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertEqual(('id', 'name', 'result', 'changes'), cols)
+        self.assertEqual(1, len(data))
+        self.assertItemEqual(
+            (fakes.PORT_ID, 'web-1', 'updated',
+             columns.LinesColumn([
+                 f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
+                 f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})'])),
+            data[0],
+        )
         entry = journal_entries()[0]
         self.assertEqual('pair clear', entry['command'])
         self.assertEqual(([], [PAIR_A, PAIR_B]), journal.removed(entry))
+
+    def test_long(self):
+        self.network.update_port.return_value = fakes.make_port(
+            revision_number=4)
+        parsed_args = self.check_parser(
+            self.cmd, ['web-1', 'web-2', '--long'], [('long', True)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_called_once_with(
+            fakes.PORT_ID, if_revision=3, allowed_address_pairs=[])
+        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertListItemEqual(
+            [(fakes.PORT_ID, 'web-1', 'updated',
+              columns.LinesColumn([
+                  f'removed allowed address pair 10.0.0.9 '
+                  f'({fakes.PORT_MAC})',
+                  f'removed allowed address pair 10.0.1.0/24 '
+                  f'({OTHER_MAC})']),
+              columns.PortSecurityColumn(True),
+              format_columns.ListColumn([fakes.SG_ID]),
+              format_columns.ListDictColumn([]),
+              4),
+             (OTHER_ID, 'web-2', 'unchanged',
+              columns.LinesColumn(['no allowed address pairs to clear']),
+              columns.PortSecurityColumn(True),
+              format_columns.ListColumn([fakes.SG_ID]),
+              format_columns.ListDictColumn([]),
+              3)],
+            data,
+        )
+
+    def test_default_columns_several_ports(self):
+        self.network.update_port.return_value = fakes.make_port(
+            revision_number=4)
+        parsed_args = self.check_parser(
+            self.cmd, ['web-1', 'web-2'], [('long', False)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertListItemEqual(
+            [(fakes.PORT_ID, 'web-1', 'updated',
+              columns.LinesColumn([
+                  f'removed allowed address pair 10.0.0.9 '
+                  f'({fakes.PORT_MAC})',
+                  f'removed allowed address pair 10.0.1.0/24 '
+                  f'({OTHER_MAC})'])),
+             (OTHER_ID, 'web-2', 'unchanged',
+              columns.LinesColumn(['no allowed address pairs to clear']))],
+            data,
+        )
 
     def test_empty_no_request(self):
         parsed_args = self.check_parser(self.cmd, ['web-2'], [])
@@ -610,6 +865,13 @@ class TestClearPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
         self.network.update_port.assert_not_called()
         self.assertEqual(['dry-run', 'unchanged'],
                          [dict(zip(cols, r))['result'] for r in data])
+        self.assertEqual(
+            [[f'would remove allowed address pair 10.0.0.9 '
+              f'({fakes.PORT_MAC})',
+              f'would remove allowed address pair 10.0.1.0/24 '
+              f'({OTHER_MAC})'],
+             ['no allowed address pairs to clear']],
+            [dict(zip(cols, r))['changes'].machine_readable() for r in data])
         self.assertEqual([], journal_entries())
 
     def test_one_of_two_fails(self):
@@ -678,7 +940,7 @@ class TestDisablePortSecurity(cmd_fakes.TestPortSecurityCommand):
             security_group_ids=[], allowed_address_pairs=[])
         self.network.security_groups.assert_called_once_with(
             id=[fakes.SG_ID, fakes.SG2_ID], fields=['id', 'name'])
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
         self.assertEqual(1, len(data))
         self.assertItemEqual(
             (fakes.PORT_ID, 'web-1', 'updated',
@@ -686,11 +948,7 @@ class TestDisablePortSecurity(cmd_fakes.TestPortSecurityCommand):
                  f'removed security group web ({fakes.SG_ID})',
                  f'removed security group db ({fakes.SG2_ID})',
                  f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
-                 'port security disabled']),
-             columns.PortSecurityColumn(False),
-             format_columns.ListColumn([]),
-             format_columns.ListDictColumn([]),
-             4),
+                 'disabled port security'])),
             data[0],
         )
         entries = list(journal.entries())
@@ -699,6 +957,66 @@ class TestDisablePortSecurity(cmd_fakes.TestPortSecurityCommand):
         self.assertEqual(([fakes.SG_ID, fakes.SG2_ID], [PAIR_A]),
                          journal.removed(entries[0]))
         self.assertEqual(fakes.AUTH_URL, entries[0]['auth_url'])
+
+    def test_long(self):
+        self.network.update_port.return_value = fakes.make_port(
+            revision_number=4, **DISABLED)
+        parsed_args = self.check_parser(
+            self.cmd, ['web-1', '--long'], [('long', True)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_called_once_with(
+            fakes.PORT_ID, if_revision=3, is_port_security_enabled=False,
+            security_group_ids=[], allowed_address_pairs=[])
+        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertListItemEqual(
+            [(fakes.PORT_ID, 'web-1', 'updated',
+              columns.LinesColumn([
+                  f'removed security group web ({fakes.SG_ID})',
+                  f'removed security group db ({fakes.SG2_ID})',
+                  f'removed allowed address pair 10.0.0.9 '
+                  f'({fakes.PORT_MAC})',
+                  'disabled port security']),
+              columns.PortSecurityColumn(False),
+              format_columns.ListColumn([]),
+              format_columns.ListDictColumn([]),
+              4)],
+            data,
+        )
+
+    def test_groups_without_pairs(self):
+        # No allowed_address_pairs key, so Neutron does not check the
+        # update_port:allowed_address_pairs policy.
+        self.network.update_port.return_value = fakes.make_port(
+            id=OTHER_ID, name='web-2', revision_number=10, **DISABLED)
+        parsed_args = self.check_parser(self.cmd, ['web-2'], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_called_once_with(
+            OTHER_ID, if_revision=9, is_port_security_enabled=False,
+            security_group_ids=[])
+        self.assertItemEqual(
+            (OTHER_ID, 'web-2', 'updated',
+             columns.LinesColumn([
+                 f'removed security group web ({fakes.SG_ID})',
+                 'disabled port security'])),
+            data[0],
+        )
+        entries = list(journal.entries())
+        self.assertEqual(([fakes.SG_ID], []), journal.removed(entries[0]))
+
+    def test_nothing_attached_sends_only_flag(self):
+        self.find_ports(fakes.make_port(security_groups=[]))
+        self.network.update_port.return_value = fakes.make_port(
+            revision_number=4, **DISABLED)
+        parsed_args = self.check_parser(self.cmd, ['web-1'], [])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_called_once_with(
+            fakes.PORT_ID, if_revision=3, is_port_security_enabled=False)
+        self.network.security_groups.assert_not_called()
+        self.assertItemEqual(
+            (fakes.PORT_ID, 'web-1', 'updated',
+             columns.LinesColumn(['disabled port security'])),
+            data[0],
+        )
 
     def test_already_disabled(self):
         self.find_ports(fakes.make_port(**DISABLED))
@@ -720,14 +1038,31 @@ class TestDisablePortSecurity(cmd_fakes.TestPortSecurityCommand):
 
     def test_dry_run(self):
         parsed_args = self.check_parser(
-            self.cmd, ['web-1', 'web-2', '--dry-run'], [('dry_run', True)])
+            self.cmd, ['web-1', 'web-2', '--dry-run', '--long'],
+            [('dry_run', True), ('long', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
+        self.assertEqual(columns.CHANGE_COLUMNS, cols)
         self.assertEqual(['dry-run', 'dry-run'], results(cols, data))
         row = dict(zip(cols, data[0]))
+        self.assertEqual(
+            [f'would remove security group web ({fakes.SG_ID})',
+             f'would remove security group db ({fakes.SG2_ID})',
+             f'would remove allowed address pair 10.0.0.9 '
+             f'({fakes.PORT_MAC})',
+             'would disable port security'],
+            row['changes'].machine_readable())
         self.assertIs(False, row['port_security_enabled'].machine_readable())
         self.assertEqual([], row['security_group_ids'].machine_readable())
+        self.assertEqual([],
+                         row['allowed_address_pairs'].machine_readable())
         self.assertEqual(3, row['revision_number'])
+        other = dict(zip(cols, data[1]))
+        self.assertEqual(
+            [f'would remove security group web ({fakes.SG_ID})',
+             'would disable port security'],
+            other['changes'].machine_readable())
+        self.assertEqual(9, other['revision_number'])
         self.assertEqual([], list(journal.entries()))
 
     def test_412_replans_with_new_group(self):
@@ -768,7 +1103,7 @@ class TestDisablePortSecurity(cmd_fakes.TestPortSecurityCommand):
         self.assertEqual(2, self.network.update_port.call_count)
         self.network.update_port.assert_called_with(
             OTHER_ID, if_revision=9, is_port_security_enabled=False,
-            security_group_ids=[], allowed_address_pairs=[])
+            security_group_ids=[])
         # The port that did change is printed before the command fails.
         output = self.app.stdout.make_string()
         self.assertIn(OTHER_ID, output)
@@ -838,22 +1173,46 @@ class TestEnablePortSecurity(cmd_fakes.TestPortSecurityCommand):
                                 allowed_address_pairs=[])
         self.network.update_port.return_value = after
         parsed_args = self.check_parser(
-            self.cmd, ['web-1', '--security-group', 'web'],
+            self.cmd, ['web-1', '--security-group', 'web', '--long'],
             [('port', ['web-1']), ('security_groups', ['web']),
-             ('restore', False)])
+             ('restore', False), ('long', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.find_security_group.assert_called_once_with(
             'web', ignore_missing=False)
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, is_port_security_enabled=True,
             security_group_ids=[fakes.SG_ID])
-        row = dict(zip(cols, data[0]))
-        self.assertEqual(
-            ['port security enabled',
-             f'added security group web ({fakes.SG_ID})'],
-            row['changes'].machine_readable())
-        self.assertEqual([fakes.SG_ID],
-                         row['security_group_ids'].machine_readable())
+        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertListItemEqual(
+            [(fakes.PORT_ID, 'web-1', 'updated',
+              columns.LinesColumn([
+                  'enabled port security',
+                  f'added security group web ({fakes.SG_ID})']),
+              columns.PortSecurityColumn(True),
+              format_columns.ListColumn([fakes.SG_ID]),
+              format_columns.ListDictColumn([]),
+              4)],
+            data,
+        )
+
+    def test_default_columns(self):
+        self.network.update_port.return_value = fakes.make_port(
+            revision_number=4)
+        parsed_args = self.check_parser(
+            self.cmd, ['web-1', '--security-group', 'web'],
+            [('long', False)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.update_port.assert_called_once_with(
+            fakes.PORT_ID, if_revision=3, is_port_security_enabled=True,
+            security_group_ids=[fakes.SG_ID])
+        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertListItemEqual(
+            [(fakes.PORT_ID, 'web-1', 'updated',
+              columns.LinesColumn([
+                  'enabled port security',
+                  f'added security group web ({fakes.SG_ID})']))],
+            data,
+        )
 
     def test_without_group_warns(self):
         self.network.update_port.return_value = fakes.make_port(
@@ -897,7 +1256,7 @@ class TestEnablePortSecurity(cmd_fakes.TestPortSecurityCommand):
             security_group_ids=[fakes.SG_ID],
             allowed_address_pairs=[PAIR_A])
         self.assertEqual(
-            ['port security enabled',
+            ['enabled port security',
              f'restored security group web ({fakes.SG_ID})',
              f'restored allowed address pair 10.0.0.9 ({fakes.PORT_MAC})'],
             dict(zip(cols, data[0]))['changes'].machine_readable())
@@ -959,24 +1318,42 @@ class TestEnablePortSecurity(cmd_fakes.TestPortSecurityCommand):
         self.record_disable(port_id=OTHER_ID, pairs=())
         parsed_args = self.check_parser(
             self.cmd, ['web-1', 'web-2', '--restore', '--security-group',
-                       'db', '--dry-run'], [])
+                       'db', '--dry-run', '--long'], [])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
         self.assertEqual(['dry-run', 'dry-run'], results(cols, data))
         first = dict(zip(cols, data[0]))
+        self.assertEqual(
+            ['would enable port security',
+             f'would restore security group web ({fakes.SG_ID})',
+             f'would add security group db ({fakes.SG2_ID})',
+             f'would restore allowed address pair 10.0.0.9 '
+             f'({fakes.PORT_MAC})'],
+            first['changes'].machine_readable())
         self.assertEqual([fakes.SG_ID, fakes.SG2_ID],
                          first['security_group_ids'].machine_readable())
         self.assertEqual([PAIR_A],
                          first['allowed_address_pairs'].machine_readable())
+        second = dict(zip(cols, data[1]))
+        self.assertEqual(
+            ['would enable port security',
+             f'would restore security group web ({fakes.SG_ID})',
+             f'would add security group db ({fakes.SG2_ID})'],
+            second['changes'].machine_readable())
         self.assertEqual(2, len(list(journal.entries())))
 
     def test_dry_run_predicts(self):
         parsed_args = self.check_parser(
-            self.cmd, ['web-1', '--security-group', 'db', '--dry-run'], [])
+            self.cmd, ['web-1', '--security-group', 'db', '--dry-run',
+                       '--long'], [])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
         row = dict(zip(cols, data[0]))
         self.assertEqual('dry-run', row['result'])
+        self.assertEqual(
+            ['would enable port security',
+             f'would add security group db ({fakes.SG2_ID})'],
+            row['changes'].machine_readable())
         self.assertIs(True, row['port_security_enabled'].machine_readable())
         self.assertEqual([fakes.SG2_ID],
                          row['security_group_ids'].machine_readable())
