@@ -126,8 +126,10 @@ def network(cli: Cli) -> Iterator[dict[str, Any]]:
     subnet = cli.ok('subnet', 'create', '--network', net['id'],
                     '--subnet-range', '10.50.0.0/24', name)
     yield {'id': net['id'], 'name': name, 'subnet_id': subnet['id']}
-    for port in cli.ok('port', 'list', '--network', net['id']):
-        cli.run('port', 'delete', port['ID'])
+    # Whatever a test left behind; the admin may delete any port.
+    for port in cli.ok('port', 'list', '--network', net['id'],
+                       cloud='admin'):
+        cli.run('port', 'delete', port['ID'], cloud='admin')
     cli.run('network', 'delete', net['id'])
 
 
