@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+"""Benchmark osc-portsec against OSC itself, on the local cloud.
+
+Measures what a user pays for the plugin: start-up cost on every
+``openstack`` run, wall time of ``show`` next to ``openstack port show``,
+API round trips per command (counted from Neutron's access log, so they are
+the requests actually sent), audit scaling over 10, 100 and 1,000 ports,
+and 8 concurrent writers on one port. Writes reStructuredText tables to
+``doc/source/performance-results.inc`` (or ``--output``).
+
+Run with the project venv against a running ``tools/devcloud``:
+
+    .venv/bin/python tools/benchmark.py [--runs 10] [--sizes 10,100,1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+STATE = pathlib.Path(os.environ.get('DEVCLOUD_DIR') or ROOT / '.devcloud')
+ACCESS_LOG = STATE / 'log' / 'neutron-access.log'
+REQUEST = re.compile(r'"(GET|POST|PUT|DELETE) (\S+) HTTP/[\d.]+" (\d+)')
+
+# OSC's start-up imports run with osc_portsec blocked (OSC imports every
+# plugin as it starts), then the plugin and its command module are imported
+# and timed on their own.
+STARTUP_PROBE = r'''
+import sys, time, json
+
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] == 'osc_portsec':
+            raise ImportError(name)
+
+
+sys.meta_path.insert(0, Block())
+import openstackclient.shell
+from openstackclient.common import clientmanager
+import openstackclient.network.v2.port
+del sys.meta_path[0]
+before = set(sys.modules)
+t0 = time.perf_counter()
+import osc_portsec.plugin
+import osc_portsec.v2.port_security
+elapsed = time.perf_counter() - t0
+added = sorted(set(sys.modules) - before)
+print(json.dumps({"ms": elapsed * 1000, "added": added}))
+'''
+
+
+def env(state_home: str) -> dict[str, str]:
+    # Bytecode is written and used, as it is for users.
+    e = {k: v for k, v in os.environ.items()
+         if not k.startswith('OS_') and k != 'PYTHONDONTWRITEBYTECODE'}
+    e['OS_CLIENT_CONFIG_FILE'] = str(STATE / 'clouds.yaml')
+    e['XDG_STATE_HOME'] = state_home
+    return e
+
+
+class Cloud:
+    def __init__(self, workdir: str, openstack: str) -> None:
+        self.workdir = workdir
+        self.openstack = openstack
+        self.env = env(os.path.join(workdir, 'state'))
+
+    def cmd(self, *args: str, cloud: str = 'demo') -> list[str]:
+        return [self.openstack, '--os-cloud', cloud, *args]
+
+    def run(self, *args: str, cloud: str = 'demo',
+            check: bool = True) -> subprocess.CompletedProcess:
+        proc = subprocess.run(self.cmd(*args, cloud=cloud), env=self.env,
+                              cwd=self.workdir, capture_output=True,
+                              text=True, timeout=600)
+        if check and proc.returncode:
+            raise SystemExit(f'openstack {" ".join(args)}: {proc.stderr}')
+        return proc
+
+    def json(self, *args: str, cloud: str = 'demo') -> Any:
+        return json.loads(self.run(*args, '-f', 'json', cloud=cloud).stdout)
+
+    def timed(self, *args: str) -> float:
+        start = time.perf_counter()
+        self.run(*args)
+        return time.perf_counter() - start
+
+    def requests(self, *args: str,
+                 cloud: str = 'demo') -> tuple[list[tuple], float]:
+        """Run a command; the Neutron requests it sent, and its time."""
+        offset = ACCESS_LOG.stat().st_size
+        start = time.perf_counter()
+        self.run(*args, cloud=cloud)
+        elapsed = time.perf_counter() - start
+        time.sleep(0.2)  # gunicorn writes the access line after replying
+        with open(ACCESS_LOG) as log:
+            log.seek(offset)
+            lines = [REQUEST.search(line) for line in log]
+        return [m.groups() for m in lines if m], elapsed
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    cols = [header] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cols) for i in range(len(header))]
+    line = '+' + '+'.join('-' * (w + 2) for w in widths) + '+'
+
+    def fmt(r: list[str]) -> str:
+        return '| ' + ' | '.join(c.ljust(w) for c, w in zip(r, widths)) + \
+            ' |'
+    out = [line, fmt(cols[0]), line.replace('-', '=')]
+    for r in cols[1:]:
+        out += [fmt(r), line]
+    return '\n'.join(out)
+
+
+def shape(requests: list[tuple]) -> str:
+    parts = []
+    for method, path, status in requests:
+        path = path.split('?')[0]
+        path = re.sub(r'[0-9a-f]{8}-[0-9a-f-]{27}', '<id>', path)
+        path = re.sub(r'/v2\.0/ports/(?!<id>)[^/]+$', '/v2.0/ports/<name>',
+                      path)
+        query = '?…' if '?' in path else ''
+        parts.append(f'{method} {path}{query} {status}')
+    return ', '.join(parts)
+
+
+def wheel_python(workdir: str) -> str:
+    """A fresh venv with the wheel installed as users install it.
+
+    An editable install imports through a finder of its own, and without
+    bytecode every import compiles: neither is what users run.
+    """
+    dist = os.path.join(workdir, 'dist')
+    venv = os.path.join(workdir, 'wheel-venv')
+    subprocess.run([sys.executable, '-m', 'build', '--wheel', '--outdir',
+                    dist, str(ROOT)], check=True, capture_output=True)
+    subprocess.run([sys.executable, '-m', 'venv', venv], check=True)
+    python = os.path.join(venv, 'bin', 'python')
+    wheel = next(pathlib.Path(dist).glob('*.whl'))
+    subprocess.run([python, '-m', 'pip', 'install', '-q', str(wheel),
+                    'python-openstackclient'], check=True,
+                   capture_output=True)
+    return python
+
+
+def startup(python: str, runs: int) -> str:
+    probe_env = env(tempfile.gettempdir())
+    timings, added = [], set()
+    for i in range(runs + 1):
+        out = subprocess.run([python, '-c', STARTUP_PROBE], env=probe_env,
+                             capture_output=True, text=True, check=True)
+        data = json.loads(out.stdout)
+        if i:  # the first run writes the bytecode caches
+            timings.append(data['ms'])
+            added.update(data['added'])
+    foreign = sorted(m for m in added if not m.startswith('osc_portsec'))
+    return table(
+        ['what', 'result'],
+        [['modules added outside osc_portsec', f'{len(foreign)} '
+          f'{", ".join(foreign)}'.strip()],
+         ['osc_portsec modules added', len(added) - len(foreign)],
+         [f'import time, median of {runs} (min, max)',
+          f'{statistics.median(timings):.2f} ms '
+          f'({min(timings):.2f}, {max(timings):.2f})']],
+    )
+
+
+def wall_time(cloud: Cloud, port_id: str, runs: int) -> str:
+    plain, ours = [], []
+    for _ in range(runs):
+        plain.append(cloud.timed('port', 'show', port_id))
+        ours.append(cloud.timed('port', 'security', 'show', port_id))
+    p, o = statistics.median(plain), statistics.median(ours)
+    return table(
+        ['command', f'median of {runs} (s)', 'min (s)', 'max (s)'],
+        [['openstack port show <id>', f'{p:.3f}', f'{min(plain):.3f}',
+          f'{max(plain):.3f}'],
+         ['openstack port security show <id>', f'{o:.3f}',
+          f'{min(ours):.3f}', f'{max(ours):.3f}'],
+         ['ratio', f'{o / p:.3f}', '', '']],
+    )
+
+
+def round_trips(cloud: Cloud, net: str) -> str:
+    name = f'bench-rt-{uuid.uuid4().hex[:6]}'
+    port = cloud.json('port', 'create', '--network', net, name)
+    pid = port['id']
+    ps = ('port', 'security')
+    cases = [
+        ('port security show <id>', (*ps, 'show', pid)),
+        ('port security show <name>', (*ps, 'show', name)),
+        ('port show <id> (OSC)', ('port', 'show', pid)),
+        ('port security pair add <id>',
+         (*ps, 'pair', 'add', pid, '--allowed-address',
+          'ip-address=10.70.0.200')),
+        ('port security pair add <name>',
+         (*ps, 'pair', 'add', name, '--allowed-address',
+          'ip-address=10.70.0.201')),
+        ('port set --allowed-address (OSC)',
+         ('port', 'set', pid, '--allowed-address',
+          'ip-address=10.70.0.202')),
+        ('port security pair remove <id>',
+         (*ps, 'pair', 'remove', pid, '--allowed-address',
+          'ip-address=10.70.0.202')),
+        ('port unset --allowed-address (OSC)',
+         ('port', 'unset', pid, '--allowed-address',
+          f'ip-address=10.70.0.201,mac-address={port["mac_address"]}')),
+        ('port security pair clear <id>', (*ps, 'pair', 'clear', pid)),
+        ('port security disable <id> (with a group)',
+         (*ps, 'disable', pid)),
+        ('port security enable <id>', (*ps, 'enable', pid)),
+        ('port security disable <id> (no group)', (*ps, 'disable', pid)),
+        ('port security enable <id> --restore',
+         (*ps, 'enable', pid, '--restore')),
+    ]
+    rows = []
+    for label, args in cases:
+        reqs, _ = cloud.requests(*args)
+        rows.append([label, len(reqs), shape(reqs)])
+    cloud.run('port', 'delete', pid)
+    return table(['command', 'Neutron requests', 'requests sent'], rows)
+
+
+def audit(cloud: Cloud, sizes: list[int]) -> str:
+    # Imported here: only the audit section talks to the SDK directly.
+    import openstack.config
+    from openstack import connection
+
+    config = openstack.config.OpenStackConfig(
+        config_files=[str(STATE / 'clouds.yaml')])
+    conn = connection.Connection(config=config.get_one('demo'))
+    # Neutron's default quota is 500 ports a project.
+    cloud.run('quota', 'set', '--ports', '-1', 'demo', cloud='admin')
+    rows = []
+    for size in sizes:
+        net = conn.network.create_network(name=f'bench-audit-{size}')
+        try:
+            conn.network.create_subnet(network_id=net.id, ip_version=4,
+                                       cidr='10.80.0.0/20', name=net.name)
+            made = 0
+            while made < size:
+                batch = min(100, size - made)
+                list(conn.network.create_ports(
+                    [{'network_id': net.id, 'name': f'a{made + i}'}
+                     for i in range(batch)]))
+                made += batch
+            for label, args in (
+                ('port security list', ('port', 'security', 'list')),
+                ('port list --long (OSC)', ('port', 'list', '--long')),
+            ):
+                reqs, elapsed = cloud.requests(*args, '--network', net.id,
+                                               '-f', 'json')
+                rows.append([size, label, len(reqs), f'{elapsed:.2f}'])
+        finally:
+            for port in conn.network.ports(network_id=net.id):
+                conn.network.delete_port(port)
+            conn.network.delete_network(net)
+    return table(['ports', 'command', 'Neutron requests', 'wall time (s)'],
+                 rows)
+
+
+def contention(cloud: Cloud, net: str, writers: int = 8) -> str:
+    rows = []
+    for label, verb in (
+        ('port security pair add', ('port', 'security', 'pair', 'add')),
+        ('port set --allowed-address (OSC)', ('port', 'set')),
+    ):
+        port = cloud.json('port', 'create', '--network', net,
+                          f'bench-race-{uuid.uuid4().hex[:6]}')
+        offset = ACCESS_LOG.stat().st_size
+        procs = [
+            subprocess.Popen(
+                cloud.cmd(*verb, port['id'], '--allowed-address',
+                          f'ip-address=10.90.0.{i + 1}'),
+                env=cloud.env, cwd=cloud.workdir,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for i in range(writers)
+        ]
+        codes = [p.wait(timeout=300) for p in procs]
+        for p in procs:
+            p.stderr.close()
+        time.sleep(0.2)
+        with open(ACCESS_LOG) as log:
+            log.seek(offset)
+            statuses = [m.group(3) for m in map(REQUEST.search, log)
+                        if m and m.group(1) == 'PUT']
+        kept = len(cloud.json('port', 'show', port['id'])
+                   ['allowed_address_pairs'])
+        rows.append([label, writers, sum(c == 0 for c in codes), kept,
+                     statuses.count('412')])
+        cloud.run('port', 'delete', port['id'])
+    return table(['writers', 'processes', 'exited 0', 'pairs kept',
+                  'retries (412 answers)'], rows)
+
+
+def osc_version(python: str) -> str:
+    return subprocess.run(
+        [python, '-c', 'import importlib.metadata as m; '
+         'print(m.version("python-openstackclient"))'],
+        capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--runs', type=int, default=10)
+    parser.add_argument('--sizes', default='10,100,1000')
+    parser.add_argument('--output', default=str(
+        ROOT / 'doc' / 'source' / 'performance-results.inc'))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(',')]
+
+    with tempfile.TemporaryDirectory() as workdir:
+        # Every command runs from the wheel, as users install it.
+        python = wheel_python(workdir)
+        cloud = Cloud(workdir, os.path.join(os.path.dirname(python),
+                                            'openstack'))
+        net = cloud.json('network', 'create', f'bench-{uuid.uuid4().hex[:6]}')
+        cloud.run('subnet', 'create', '--network', net['id'],
+                  '--subnet-range', '10.70.0.0/24', net['name'])
+        try:
+            port = cloud.json('port', 'create', '--network', net['id'],
+                              'bench-show')
+            sections = [
+                ('Start-up cost (plugin and command module)',
+                 startup(python, max(args.runs, 20))),
+                ('Wall time of show', wall_time(cloud, port['id'],
+                                                args.runs)),
+                ('Round trips per command', round_trips(cloud, net['id'])),
+                ('Audit scaling', audit(cloud, sizes)),
+                ('Contention: 8 writers on one port',
+                 contention(cloud, net['id'])),
+            ]
+            cloud.run('port', 'delete', port['id'])
+        finally:
+            cloud.run('network', 'delete', net['id'], check=False)
+
+    stamp = datetime.date.today().isoformat()
+    machine = (f'{platform.machine()}, {os.cpu_count()} cores, Python '
+               f'{platform.python_version()}, local cloud of '
+               f'tools/devcloud (Keystone 30, Neutron 29, sqlite)')
+    out = [f'Measured on {stamp}: {machine}. Every command ran from the '
+           f'wheel installed in a fresh venv beside python-openstackclient '
+           f'{osc_version(python)}.', '']
+    for title, body in sections:
+        out += [title, '~' * len(title), '', body, '']
+    text = '\n'.join(out)
+    pathlib.Path(args.output).write_text(text)
+    print(text)
+
+
+if __name__ == '__main__':
+    main()
