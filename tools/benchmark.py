@@ -35,32 +35,7 @@ STATE = pathlib.Path(os.environ.get('DEVCLOUD_DIR') or ROOT / '.devcloud')
 ACCESS_LOG = STATE / 'log' / 'neutron-access.log'
 REQUEST = re.compile(r'"(GET|POST|PUT|DELETE) (\S+) HTTP/[\d.]+" (\d+)')
 
-# OSC's start-up imports run with osc_portsec blocked (OSC imports every
-# plugin as it starts), then the plugin and its command module are imported
-# and timed on their own.
-STARTUP_PROBE = r'''
-import sys, time, json
-
-
-class Block:
-    def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] == 'osc_portsec':
-            raise ImportError(name)
-
-
-sys.meta_path.insert(0, Block())
-import openstackclient.shell
-from openstackclient.common import clientmanager
-import openstackclient.network.v2.port
-del sys.meta_path[0]
-before = set(sys.modules)
-t0 = time.perf_counter()
-import osc_portsec.plugin
-import osc_portsec.v2.port_security
-elapsed = time.perf_counter() - t0
-added = sorted(set(sys.modules) - before)
-print(json.dumps({"ms": elapsed * 1000, "added": added}))
-'''
+STARTUP_PROBE = ROOT / 'tests' / 'startup_probe.py'
 
 
 def env(state_home: str) -> dict[str, str]:
@@ -161,7 +136,7 @@ def startup(python: str, runs: int) -> str:
     probe_env = env(tempfile.gettempdir())
     timings, added = [], set()
     for i in range(runs + 1):
-        out = subprocess.run([python, '-c', STARTUP_PROBE], env=probe_env,
+        out = subprocess.run([python, str(STARTUP_PROBE)], env=probe_env,
                              capture_output=True, text=True, check=True)
         data = json.loads(out.stdout)
         if i:  # the first run writes the bytecode caches

@@ -1,6 +1,7 @@
 """Tests of osc_portsec.plugin: the hooks OSC calls, and its import cost."""
 
 import json
+import os
 import subprocess
 import sys
 from unittest import mock
@@ -10,32 +11,10 @@ from osc_lib.test import base
 from osc_portsec import plugin
 
 
-# Run in a fresh interpreter so that what other tests imported does not hide
-# a module the plugin would pull in on every 'openstack' run. OSC's start-up
-# imports run with osc_portsec blocked (OSC imports every plugin as it
-# starts), so the baseline holds nothing the plugin brought in.
-_SCRIPT = '''
-import json
-import sys
-
-
-class Block:
-    def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] == 'osc_portsec':
-            raise ImportError(name)
-
-
-sys.meta_path.insert(0, Block())
-import openstackclient.shell
-from openstackclient.common import clientmanager
-import openstackclient.network.v2.port
-del sys.meta_path[0]
-
-before = set(sys.modules)
-import osc_portsec.plugin
-import osc_portsec.v2.port_security
-print(json.dumps(sorted(set(sys.modules) - before)))
-'''
+# A fresh interpreter, so that what other tests imported does not hide a
+# module the plugin would pull in on every 'openstack' run.
+_PROBE = os.path.join(os.path.dirname(os.path.dirname(__file__)),
+                      'startup_probe.py')
 
 
 class TestPlugin(base.TestCase):
@@ -57,10 +36,10 @@ class TestPlugin(base.TestCase):
 
     def test_no_foreign_modules(self):
         result = subprocess.run(
-            [sys.executable, '-c', _SCRIPT],
+            [sys.executable, _PROBE],
             capture_output=True, text=True, check=True, timeout=60,
         )
-        added = json.loads(result.stdout.strip().splitlines()[-1])
+        added = json.loads(result.stdout.strip().splitlines()[-1])['added']
         self.assertIn('osc_portsec.plugin', added)
         self.assertIn('osc_portsec.v2.port_security', added)
         foreign = [m for m in added if not m.startswith('osc_portsec')]
