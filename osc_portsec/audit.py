@@ -97,8 +97,10 @@ def project_id(app: Any, value: str) -> str:
         LOG.debug('project lookup of %s failed (%s)', value, exc)
         if _PROJECT_ID.match(value):
             return value
+        status = getattr(exc, 'status_code', None)
+        why = f'Keystone answered HTTP {status}' if status else str(exc)
         raise exceptions.CommandError(
-            f"Project '{value}' could not be looked up ({exc}); give the "
+            f"Project '{value}' could not be looked up ({why}); give the "
             f"project ID instead."
         ) from exc
     if project is None:

@@ -236,7 +236,7 @@ def remove_pairs(
         ]
         if other:
             hint = (
-                f" It is there with MAC {other[0].get('mac_address')}: add "
+                f" It is there with MAC {other[0].get('mac_address')}; give "
                 f"mac-address={other[0].get('mac_address')} to remove it."
             )
         names = ', '.join(str(p) for p in missing)

@@ -393,7 +393,7 @@ class TestRemovePairs(base.TestCase):
         )
         self.assertIn('10.0.1.0/24', str(exc))
         self.assertIn(
-            f'It is there with MAC {OTHER_MAC}: add '
+            f'It is there with MAC {OTHER_MAC}; give '
             f'mac-address={OTHER_MAC} to remove it.',
             str(exc),
         )

@@ -343,8 +343,8 @@ class TestListPortSecurity(cmd_fakes.TestPortSecurityCommand):
         exc = self.assertRaises(exceptions.CommandError, self.list_project,
                                 'demo')
         self.assertEqual(
-            f"Project 'demo' could not be looked up ({error}); give the "
-            f"project ID instead.", str(exc))
+            "Project 'demo' could not be looked up (Keystone answered HTTP "
+            "403); give the project ID instead.", str(exc))
         self.network.ports.assert_not_called()
 
     def test_project_lookup_forbidden_not_a_project_id(self):
