@@ -301,6 +301,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         # Every command runs from the wheel, as users install it.
         python = wheel_python(workdir)
+        osc = osc_version(python)
         cloud = Cloud(workdir, os.path.join(os.path.dirname(python),
                                             'openstack'))
         net = cloud.json('network', 'create', f'bench-{uuid.uuid4().hex[:6]}')
@@ -309,16 +310,23 @@ def main() -> None:
         try:
             port = cloud.json('port', 'create', '--network', net['id'],
                               'bench-show')
-            sections = [
+            steps = [
                 ('Start-up cost (plugin and command module)',
-                 startup(python, max(args.runs, 20))),
-                ('Wall time of show', wall_time(cloud, port['id'],
-                                                args.runs)),
-                ('Round trips per command', round_trips(cloud, net['id'])),
-                ('Audit scaling', audit(cloud, sizes)),
+                 lambda: startup(python, max(args.runs, 20))),
+                ('Wall time of show',
+                 lambda: wall_time(cloud, port['id'], args.runs)),
+                ('Round trips per command',
+                 lambda: round_trips(cloud, net['id'])),
+                ('Audit scaling', lambda: audit(cloud, sizes)),
                 ('Contention: 8 writers on one port',
-                 contention(cloud, net['id'])),
+                 lambda: contention(cloud, net['id'])),
             ]
+            sections = []
+            for title, step in steps:
+                sections.append((title, step()))
+                # Shown as it comes: a late failure keeps what was measured.
+                print(f'{title}\n{sections[-1][1]}\n', file=sys.stderr,
+                      flush=True)
             cloud.run('port', 'delete', port['id'])
         finally:
             cloud.run('network', 'delete', net['id'], check=False)
@@ -329,7 +337,7 @@ def main() -> None:
                f'tools/devcloud (Keystone 30, Neutron 29, sqlite)')
     out = [f'Measured on {stamp}: {machine}. Every command ran from the '
            f'wheel installed in a fresh venv beside python-openstackclient '
-           f'{osc_version(python)}.', '']
+           f'{osc}.', '']
     for title, body in sections:
         out += [title, '~' * len(title), '', body, '']
     text = '\n'.join(out)
