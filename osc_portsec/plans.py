@@ -93,7 +93,6 @@ def pair_remove(
         attrs={'allowed_address_pairs': change.pairs},
         changes=[f'removed allowed address pair {_pair_text(p)}'
                  for p in removed],
-        removed_pairs=removed,
     )
 
 
@@ -107,7 +106,6 @@ def pair_clear(port: Any) -> update.Plan:
         attrs={'allowed_address_pairs': []},
         changes=[f'removed allowed address pair {_pair_text(p)}'
                  for p in current],
-        removed_pairs=current,
     )
 
 
@@ -141,8 +139,6 @@ def disable(port: Any, names: Names, label: str) -> update.Plan:
     return update.Plan(
         attrs=attrs,
         changes=changes,
-        removed_security_group_ids=groups,
-        removed_pairs=current,
     )
 
 

@@ -39,12 +39,6 @@ class Plan:
 
     attrs: dict[str, Any]
     changes: list[str]
-    removed_security_group_ids: list[str] = dataclasses.field(
-        default_factory=list
-    )
-    removed_pairs: list[dict[str, Any]] = dataclasses.field(
-        default_factory=list
-    )
     warnings: list[str] = dataclasses.field(default_factory=list)
 
 
