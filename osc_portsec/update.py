@@ -24,14 +24,6 @@ LOG = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 _BACKOFF_CAP = 1.0
 
-# Attribute names as the SDK's Port resource takes them, and the key each
-# has in Neutron's response body.
-STATE_FIELDS = {
-    'is_port_security_enabled': 'port_security_enabled',
-    'security_group_ids': 'security_groups',
-    'allowed_address_pairs': 'allowed_address_pairs',
-}
-
 
 @dataclasses.dataclass
 class Plan:
