@@ -1,4 +1,9 @@
-"""The read side: ``show`` of one port and the ``list`` audit."""
+"""The ``list`` audit: which ports have port security off, or pairs.
+
+The filters Neutron can apply are sent in one paginated query; the ones it
+cannot (``port_security_enabled`` is not a supported filter) are applied to
+each port as it comes.
+"""
 
 from __future__ import annotations
 
@@ -12,71 +17,36 @@ from osc_lib import exceptions
 from osc_portsec import columns
 from osc_portsec import errors
 from osc_portsec import lookup
-from osc_portsec import runner
-from osc_portsec import update
-from osc_portsec import view
+from osc_portsec import port_state
 
 LOG = logging.getLogger(__name__)
 
 _PROJECT_ID = re.compile(r'^[0-9a-fA-F]{32}$')
 _UUID = re.compile(r'^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$')
 
-# Neutron body keys of each list column; only these are asked for.
-FIELDS = {
-    'id': 'id',
-    'name': 'name',
-    'network_id': 'network_id',
-    'device_owner': 'device_owner',
-    'port_security_enabled': 'port_security_enabled',
-    'security_group_ids': 'security_groups',
-    'allowed_address_pairs': 'allowed_address_pairs',
-    'device_id': 'device_id',
-    'fixed_ips': 'fixed_ips',
-}
 
-
-def find(app: Any, parsed_args: argparse.Namespace) -> Any:
-    """The port named by ``parsed_args.port`` (and ``--network``)."""
-    client = runner.network(app)
-    net_id = lookup.network_id(client, parsed_args.network)
-    return lookup.find_port(client, parsed_args.port, net_id)
-
-
-def show(app: Any, parsed_args: argparse.Namespace) -> tuple:
-    with errors.explained(parsed_args.port):
-        port = find(app, parsed_args)
-        names = view.group_names(
-            runner.network(app), port.security_group_ids or []
-        )
-    values = view.port_values(port, names)
-    return columns.SHOW_COLUMNS, columns.row(values, columns.SHOW_COLUMNS)
-
-
-def pair_rows(app: Any, parsed_args: argparse.Namespace) -> tuple:
-    with errors.explained(parsed_args.port):
-        port = find(app, parsed_args)
-    rows = [
-        (p.get('ip_address'), p.get('mac_address'))
-        for p in port.allowed_address_pairs or []
-    ]
-    return columns.PAIR_COLUMNS, rows
-
-
-def keep(port: Any, parsed_args: argparse.Namespace) -> bool:
+def keep(port: Any, port_security: str | None, with_pairs: bool) -> bool:
     """The filters Neutron cannot apply, applied to each port as it comes.
 
     Neutron answers 400 to a ``port_security_enabled`` filter.
     """
-    wanted = parsed_args.port_security
-    if wanted is not None:
+    if port_security is not None:
         # A port on a cloud without the extension is neither.
-        if not update.has_port_security(port):
+        if port_state.flag(port) != (port_security == 'enabled'):
             return False
-        if bool(port.is_port_security_enabled) != (wanted == 'enabled'):
-            return False
-    if parsed_args.with_pairs and not port.allowed_address_pairs:
+    if with_pairs and not port.allowed_address_pairs:
         return False
     return True
+
+
+def ports(client: Any, filters: dict[str, Any], port_security: str | None,
+          with_pairs: bool) -> list[Any]:
+    """The ports the audit shows, in one paginated query.
+
+    The request count grows with pages, never with ports.
+    """
+    return [p for p in client.ports(**filters)
+            if keep(p, port_security, with_pairs)]
 
 
 def project_id(app: Any, value: str) -> str:
@@ -126,10 +96,10 @@ def server_id(app: Any, value: str) -> str:
 def query(app: Any, parsed_args: argparse.Namespace,
           shown: tuple[str, ...]) -> dict[str, Any]:
     """The filters Neutron applies, and ``fields=`` for the columns shown."""
-    filters: dict[str, Any] = {'fields': [FIELDS[c] for c in shown]}
+    filters: dict[str, Any] = {'fields': columns.fields(shown)}
     if parsed_args.network:
         filters['network_id'] = lookup.network_id(
-            runner.network(app), parsed_args.network
+            app.client_manager.network, parsed_args.network
         )
     if parsed_args.project:
         filters['project_id'] = project_id(app, parsed_args.project)
@@ -140,18 +110,3 @@ def query(app: Any, parsed_args: argparse.Namespace,
     if parsed_args.fixed_ip:
         filters['fixed_ips'] = [f'ip_address={parsed_args.fixed_ip}']
     return filters
-
-
-def list_ports(app: Any, parsed_args: argparse.Namespace) -> tuple:
-    shown = (
-        columns.LIST_LONG_COLUMNS if parsed_args.long
-        else columns.LIST_COLUMNS
-    )
-    with errors.explained(''):
-        filters = query(app, parsed_args, shown)
-        # One paginated query: the request count grows with pages, never
-        # with ports.
-        ports = [p for p in runner.network(app).ports(**filters)
-                 if keep(p, parsed_args)]
-    rows = [columns.row(view.port_values(p, {}), shown) for p in ports]
-    return shown, rows

@@ -1,60 +1,19 @@
-"""Output columns shared by the commands, declared once.
+"""Output columns, each declared once: name, Neutron field, formatter.
 
 Columns that ``openstack port show`` also has keep its names and JSON shapes,
-so scripts written against it keep working.
+so scripts written against it keep working. The column tuples of each
+command, the ``fields=`` sent to Neutron and the formatted rows all derive
+from :data:`COLUMNS`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Iterable
 
 from cliff import columns as cliff_columns
 from osc_lib.cli import format_columns
-
-SHOW_COLUMNS = (
-    'id',
-    'name',
-    'status',
-    'network_id',
-    'device_owner',
-    'device_id',
-    'mac_address',
-    'fixed_ips',
-    'port_security_enabled',
-    'security_group_ids',
-    'security_groups',
-    'allowed_address_pairs',
-    'disable_would_remove',
-    'revision_number',
-)
-
-LIST_COLUMNS = (
-    'id',
-    'name',
-    'network_id',
-    'device_owner',
-    'port_security_enabled',
-    'security_group_ids',
-    'allowed_address_pairs',
-)
-LIST_LONG_COLUMNS = LIST_COLUMNS + ('device_id', 'fixed_ips')
-
-CHANGE_COLUMNS = (
-    'id',
-    'name',
-    'result',
-    'changes',
-    'port_security_enabled',
-    'security_group_ids',
-    'allowed_address_pairs',
-    'revision_number',
-)
-
-# What a command changing several ports shows by default: one line a port;
-# --long adds the state after the change.
-CHANGE_SHORT_COLUMNS = CHANGE_COLUMNS[:4]
-
-PAIR_COLUMNS = ('ip_address', 'mac_address')
+from osc_lib import utils
 
 
 class PortSecurityColumn(cliff_columns.FormattableColumn[Any]):
@@ -76,6 +35,33 @@ class LinesColumn(format_columns.ListColumn):
         return '\n'.join(str(v) for v in self._value or [])
 
 
+def _names(items: list[dict[str, Any]]) -> str:
+    return ', '.join(
+        f"{g['name']} ({g['id']})" if g.get('name') else g['id']
+        for g in items
+    )
+
+
+def _pairs(items: list[dict[str, Any]]) -> str:
+    return ', '.join(
+        f"{p['ip_address']} ({p.get('mac_address')})"
+        if p.get('mac_address') else p['ip_address']
+        for p in items
+    )
+
+
+# What a plain disable is refused with, in words (the Neutron error type
+# stays in the JSON for scripts).
+_REFUSAL = {
+    'AddressPairAndPortSecurityRequired':
+        'Neutron refuses a plain disable while the port has allowed '
+        'address pairs',
+    'PortSecurityPortHasSecurityGroup':
+        'Neutron refuses a plain disable while the port has security '
+        'groups',
+}
+
+
 class DisableColumn(cliff_columns.FormattableColumn[Any]):
     """What ``port security disable`` would have to remove, and why.
 
@@ -89,51 +75,110 @@ class DisableColumn(cliff_columns.FormattableColumn[Any]):
         if value is None:
             return 'nothing (port security is not enabled)'
         parts = []
-        groups = value['security_groups']
-        if groups:
-            parts.append(
-                'security groups '
-                + ', '.join(
-                    f"{g['name']} ({g['id']})" if g.get('name') else g['id']
-                    for g in groups
-                )
-            )
-        pairs = value['allowed_address_pairs']
-        if pairs:
-            parts.append(
-                'allowed address pairs '
-                + ', '.join(
-                    f"{p['ip_address']} ({p.get('mac_address')})"
-                    for p in pairs
-                )
-            )
+        if value['security_groups']:
+            parts.append('security groups '
+                         + _names(value['security_groups']))
+        if value['allowed_address_pairs']:
+            parts.append('allowed address pairs '
+                         + _pairs(value['allowed_address_pairs']))
         if not parts:
             return 'nothing'
-        reason = value['neutron_refuses_plain_disable']
-        return '; '.join(parts) + (
-            f' (Neutron refuses a plain disable: {reason})' if reason else ''
-        )
+        reason = _REFUSAL.get(value['neutron_refuses_plain_disable'])
+        return '; '.join(parts) + (f' ({reason})' if reason else '')
 
     def machine_readable(self) -> dict[str, Any] | None:
         return self._value
 
 
-FORMATTERS: dict[str, Any] = {
-    'fixed_ips': format_columns.ListDictColumn,
-    'port_security_enabled': PortSecurityColumn,
-    'security_group_ids': format_columns.ListColumn,
-    'security_groups': format_columns.ListDictColumn,
-    'allowed_address_pairs': format_columns.ListDictColumn,
-    'disable_would_remove': DisableColumn,
-    'changes': LinesColumn,
-}
+class ChangedColumn(cliff_columns.FormattableColumn[Any]):
+    """What a change added, removed, restored and skipped, as structure."""
+
+    def human_readable(self) -> str:
+        value = self._value or {}
+        parts = []
+        for action in ('added', 'removed', 'restored', 'skipped'):
+            items = value.get(action) or {}
+            groups = items.get('security_groups') or []
+            pairs = items.get('allowed_address_pairs') or []
+            if groups:
+                parts.append(f'{action} security groups {_names(groups)}')
+            if pairs:
+                parts.append(f'{action} allowed address pairs '
+                             f'{_pairs(pairs)}')
+        flag = value.get('port_security_enabled') or {}
+        if flag.get('before') != flag.get('after'):
+            parts.append(f"port_security_enabled {flag.get('before')} -> "
+                         f"{flag.get('after')}")
+        return '\n'.join(parts) or 'nothing'
+
+    def machine_readable(self) -> dict[str, Any] | None:
+        return self._value
 
 
-def row(values: dict[str, Any], columns: tuple[str, ...]) -> tuple:
-    """The formatted row of ``values`` for ``columns``."""
-    out = []
-    for name in columns:
-        value = values.get(name)
-        formatter = FORMATTERS.get(name)
-        out.append(formatter(value) if formatter else value)
-    return tuple(out)
+@dataclasses.dataclass(frozen=True)
+class Column:
+    name: str
+    # The Neutron body key to ask for with fields=, None when computed.
+    field: str | None = None
+    formatter: type[cliff_columns.FormattableColumn[Any]] | None = None
+
+
+COLUMNS = {c.name: c for c in (
+    Column('id', 'id'),
+    Column('name', 'name'),
+    Column('status', 'status'),
+    Column('network_id', 'network_id'),
+    Column('device_owner', 'device_owner'),
+    Column('device_id', 'device_id'),
+    Column('mac_address', 'mac_address'),
+    Column('fixed_ips', 'fixed_ips', format_columns.ListDictColumn),
+    Column('port_security_enabled', 'port_security_enabled',
+           PortSecurityColumn),
+    Column('security_group_ids', 'security_groups',
+           format_columns.ListColumn),
+    Column('security_groups', None, format_columns.ListDictColumn),
+    Column('allowed_address_pairs', 'allowed_address_pairs',
+           format_columns.ListDictColumn),
+    Column('disable_would_remove', None, DisableColumn),
+    Column('revision_number', 'revision_number'),
+    Column('result'),
+    Column('changes', None, LinesColumn),
+    Column('changed', None, ChangedColumn),
+    Column('ip_address', 'ip_address'),
+)}
+
+FORMATTERS = {c.name: c.formatter for c in COLUMNS.values() if c.formatter}
+
+SHOW_COLUMNS = (
+    'id', 'name', 'status', 'network_id', 'device_owner', 'device_id',
+    'mac_address', 'fixed_ips', 'port_security_enabled',
+    'security_group_ids', 'security_groups', 'allowed_address_pairs',
+    'disable_would_remove', 'revision_number',
+)
+
+LIST_COLUMNS = (
+    'id', 'name', 'network_id', 'device_owner', 'port_security_enabled',
+    'security_group_ids', 'allowed_address_pairs',
+)
+LIST_LONG_COLUMNS = LIST_COLUMNS + ('device_id', 'fixed_ips')
+
+CHANGE_COLUMNS = (
+    'id', 'name', 'result', 'changes', 'changed', 'port_security_enabled',
+    'security_group_ids', 'allowed_address_pairs', 'revision_number',
+)
+
+# What a command changing several ports shows by default: one line a port;
+# --long adds the state after the change.
+CHANGE_SHORT_COLUMNS = ('id', 'name', 'result', 'changes')
+
+PAIR_COLUMNS = ('ip_address', 'mac_address')
+
+
+def fields(names: Iterable[str]) -> list[str]:
+    """The Neutron fields to ask for to show ``names``."""
+    return [f for f in (COLUMNS[n].field for n in names) if f]
+
+
+def row(values: dict[str, Any], names: tuple[str, ...]) -> tuple:
+    """The formatted row of ``values`` for the columns ``names``."""
+    return utils.get_dict_properties(values, names, formatters=FORMATTERS)

@@ -1,18 +1,32 @@
-"""A local journal of what port-security mutations removed.
+"""A local journal of port-security changes, written ahead of each change.
 
-One JSON line per change a command applied, in
-``$XDG_STATE_HOME/osc-portsec/journal.jsonl`` (default
-``~/.local/state/osc-portsec/``). The entries that removed something
-make ``--restore`` possible; all of them are an audit trail. It holds port
-state only: never a token, a password or any other auth secret.
+One JSON line per event in ``$XDG_STATE_HOME/osc-portsec/journal.jsonl``
+(default ``~/.local/state/osc-portsec/``): an ``intent`` line with the
+port's state before a change is written before the update is sent, and an
+``applied`` line with the state after once Neutron confirmed it. A change
+that removes something is not sent when its intent cannot be written, so
+``--restore`` can always undo what was applied. It holds port state only:
+never a token, a password or any other auth secret.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
-from typing import Any, Iterator
+from typing import Any, Iterator, TYPE_CHECKING
+import uuid
+
+from osc_portsec import errors
+from osc_portsec import port_state
+
+if TYPE_CHECKING:
+    from openstack.network.v2.port import Port
+
+    from osc_portsec import changes
+
+LOG = logging.getLogger(__name__)
 
 FILE_NAME = 'journal.jsonl'
 
@@ -28,28 +42,6 @@ def path() -> str:
     return os.path.join(directory(), FILE_NAME)
 
 
-def record(
-    command: str,
-    port_id: str,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    cloud: dict[str, Any],
-) -> dict[str, Any]:
-    """Build one journal entry; ``cloud`` holds name, auth URL and project."""
-    return {
-        'time': datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec='seconds'
-        ),
-        'command': command,
-        'cloud': cloud.get('name'),
-        'auth_url': cloud.get('auth_url'),
-        'project_id': cloud.get('project_id'),
-        'port_id': port_id,
-        'before': before,
-        'after': after,
-    }
-
-
 def append(entry: dict[str, Any]) -> str:
     """Append ``entry``; return the journal path. Raises OSError."""
     folder = directory()
@@ -61,11 +53,73 @@ def append(entry: dict[str, Any]) -> str:
     with os.fdopen(fd, 'a', encoding='utf-8') as stream:
         os.fchmod(stream.fileno(), 0o600)
         stream.write(json.dumps(entry, sort_keys=True) + '\n')
+        stream.flush()
+        os.fsync(stream.fileno())
     return target
 
 
-def entries() -> Iterator[dict[str, Any]]:
-    """Every readable entry, oldest first; damaged lines are skipped."""
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(
+        timespec='seconds'
+    )
+
+
+class Recorder:
+    """Journals the changes of one command run (update.Recorder)."""
+
+    def __init__(self, command: str, cloud: dict[str, Any]):
+        self.command = command
+        self.cloud = cloud
+        self._intent: str | None = None
+
+    def intend(self, port: Port, plan: changes.Plan) -> None:
+        self._intent = uuid.uuid4().hex
+        entry = {
+            'id': self._intent, 'phase': 'intent', 'time': _now(),
+            'command': self.command,
+            'cloud': self.cloud.get('name'),
+            'auth_url': self.cloud.get('auth_url'),
+            'project_id': self.cloud.get('project_id'),
+            'port_id': port.id,
+            'before': port_state.state(port),
+        }
+        try:
+            append(entry)
+        except OSError as exc:
+            if plan.removes:
+                raise errors.JournalUnwritable(path(), _why(exc)) from exc
+            LOG.warning('The journal %s cannot be written (%s); the change '
+                        'is made without a record.', path(), _why(exc))
+            self._intent = None
+
+    def applied(self, before: Port, after: Port) -> None:
+        if self._intent is None:
+            return
+        entry = {'id': self._intent, 'phase': 'applied', 'time': _now(),
+                 'port_id': after.id, 'after': port_state.state(after)}
+        try:
+            append(entry)
+        except OSError as exc:
+            raise errors.JournalUnwritable(
+                path(), _why(exc), applied=after
+            ) from exc
+
+
+class Dry:
+    """A recorder for dry runs: nothing is sent, nothing is recorded."""
+
+    def intend(self, port: Port, plan: changes.Plan) -> None:
+        return None
+
+    def applied(self, before: Port, after: Port) -> None:
+        return None
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _lines() -> Iterator[dict[str, Any]]:
     try:
         with open(path(), encoding='utf-8') as stream:
             for line in stream:
@@ -77,6 +131,26 @@ def entries() -> Iterator[dict[str, Any]]:
                     yield entry
     except FileNotFoundError:
         return
+
+
+def entries() -> Iterator[dict[str, Any]]:
+    """Every applied change, oldest first; damaged lines are skipped.
+
+    An intent counts once its ``applied`` line follows; lines of the older
+    one-line format (no ``phase``) are applied changes.
+    """
+    intents: dict[str, dict[str, Any]] = {}
+    for entry in _lines():
+        phase = entry.get('phase')
+        if phase == 'intent':
+            intents[str(entry.get('id'))] = entry
+        elif phase == 'applied':
+            intent = intents.pop(str(entry.get('id')), None)
+            if intent is not None:
+                yield {**intent, 'after': entry.get('after'),
+                       'phase': 'applied'}
+        elif phase is None:
+            yield entry
 
 
 def removed(entry: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -99,7 +173,7 @@ def removed(entry: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
 def last_removal(
     port_id: str, auth_url: str | None, pairs_only: bool = False
 ) -> dict[str, Any] | None:
-    """The newest entry for the port that removed something.
+    """The newest applied entry for the port that removed something.
 
     With ``pairs_only`` the entry must have removed allowed address pairs.
     """

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Any, Iterable
 
 from openstack import exceptions as sdk_exc
 from osc_lib import exceptions
-
-from osc_portsec import errors
 
 
 def _is_ip(value: str) -> bool:
@@ -101,5 +99,18 @@ def find_port(client: Any, value: str, net_id: str | None = None) -> Any:
             f"No port with ID, name or fixed IP '{value}' was found{where}; "
             f"check it with 'openstack port list'."
         ) from None
-    except errors.HANDLED as exc:
-        raise errors.to_command_error(exc, value) from exc
+
+
+def group_names(client: Any, ids: Iterable[str]) -> dict[str, str | None]:
+    """Names of the security groups ``ids``, in one list request.
+
+    A group the caller cannot see (another project's, or deleted) maps to
+    None; a group without a name maps to ''.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    names: dict[str, str | None] = dict.fromkeys(wanted)
+    for group in client.security_groups(id=wanted, fields=['id', 'name']):
+        names[group.id] = group.name or ''
+    return names

@@ -1,51 +1,63 @@
 """What each mutation sends, computed from the port as read.
 
-Each function takes the port as Neutron returned it and returns a
-:class:`~osc_portsec.update.Plan`: the attributes to send (new lists, never
+Pure functions: each takes the port as Neutron returned it and what was
+prepared before (names, journal records) and returns a
+:class:`~osc_portsec.changes.Plan`: the attributes to send (new lists, never
 the port's own lists mutated in place, which the SDK would not see as a
-change) and the changes in plain words. An empty ``attrs`` means there is
-nothing to do. They are called again after every re-read on a 412.
+change) and the changes as data. An empty ``attrs`` means there is nothing
+to do. They are called again after every re-read on a 412.
 """
 
 from __future__ import annotations
 
-from typing import Any, Collection, Sequence
+from typing import Any, Mapping, Sequence, TYPE_CHECKING
 
 from osc_lib import exceptions
 
+from osc_portsec import changes
+from osc_portsec.changes import Change
+from osc_portsec.changes import Plan
 from osc_portsec import pairs as _pairs
-from osc_portsec import update
+from osc_portsec import port_state
 
-Names = dict[str, Any]
+if TYPE_CHECKING:
+    from openstack.network.v2.port import Port
 
-
-def _group(sg: str, names: Names) -> str:
-    name = names.get(sg)
-    return f'{name} ({sg})' if name else sg
+Names = Mapping[str, Any]
 
 
-def _pair_text(body: dict[str, Any]) -> str:
-    return str(_pairs.as_pair(body))
-
-
-def _require_enabled(port: Any, label: str, action: str) -> None:
-    update.require_port_security(port, label)
+def _require_enabled(port: Port, ref: str, action: str) -> None:
+    port_state.require_port_security(port, ref)
     if not port.is_port_security_enabled:
         raise exceptions.CommandError(
-            f"Port {label} has port security disabled, and Neutron allows "
+            f"Port {ref} has port security disabled, and Neutron allows "
             f"{action} only while it is enabled; run 'openstack port security "
-            f"enable {label}' first."
+            f"enable {ref}' first."
         )
 
 
+def _pair(action: str, pair: _pairs.Pair | Mapping[str, Any],
+          reason: str | None = None) -> Change:
+    if not isinstance(pair, _pairs.Pair):
+        pair = _pairs.as_pair(pair)
+    return changes.pair(action, pair.ip_address, pair.mac_address, reason)
+
+
+def _skipped(change: _pairs.PairChange) -> list[Change]:
+    return [_pair('skip', p, 'present') for p in change.skipped] + [
+        _pair('skip', p, 'repeated') for p in change.repeated
+    ]
+
+
 def pair_add(
-    port: Any,
+    port: Port,
     requested: Sequence[_pairs.Pair],
-    label: str,
+    ref: str,
     restored: Sequence[_pairs.Pair] = (),
-) -> update.Plan:
+    notes: Sequence[Change] = (),
+) -> Plan:
     """Add ``requested`` and put back ``restored`` (``--restore``)."""
-    _require_enabled(port, label, 'allowed address pairs')
+    _require_enabled(port, ref, 'allowed address pairs')
     mac = port.mac_address
     typed = {_pairs.pair_key(p, mac) for p in requested}
     # A pair both typed and recorded is the user's: added, not "repeated".
@@ -53,63 +65,49 @@ def pair_add(
     change = _pairs.merge_pairs(
         port.allowed_address_pairs or [], [*requested, *restored], mac
     )
-
-    def verb(pair: _pairs.Pair) -> str:
-        return 'added' if _pairs.pair_key(pair, mac) in typed else 'restored'
-
-    changes = [f'{verb(p)} allowed address pair {p}' for p in change.changed]
-    changes += _skipped(change)
+    done = [
+        _pair('add' if _pairs.pair_key(p, mac) in typed else 'restore', p)
+        for p in change.changed
+    ]
     warnings = [
-        f"Allowed address pair {p} on port {label} lets the port send from "
+        f"Allowed address pair {p} on port {ref} lets the port send from "
         f"any address and bypasses the source-IP rules of every port that "
         f"shares its security groups."
         for p in change.changed if _pairs.is_open_to_all(p)
     ]
     attrs = {'allowed_address_pairs': change.pairs} if change.changed else {}
-    return update.Plan(attrs=attrs, changes=changes, warnings=warnings)
-
-
-def _skipped(change: _pairs.PairChange) -> list[str]:
-    return [
-        f'skipped allowed address pair {p}: already on the port'
-        for p in change.skipped
-    ] + [
-        f'skipped allowed address pair {p}: given more than once'
-        for p in change.repeated
-    ]
+    return Plan(attrs=attrs, changes=[*notes, *done, *_skipped(change)],
+                warnings=warnings)
 
 
 def pair_remove(
-    port: Any, requested: Sequence[_pairs.Pair], label: str
-) -> update.Plan:
+    port: Port, requested: Sequence[_pairs.Pair], ref: str
+) -> Plan:
     current = port.allowed_address_pairs or []
-    change = _pairs.remove_pairs(current, requested, port.mac_address, label)
+    change = _pairs.remove_pairs(current, requested, port.mac_address, ref)
     kept = {_pairs.pair_key(p, port.mac_address) for p in change.pairs}
-    removed = [
-        dict(p) for p in current
-        if _pairs.pair_key(p, port.mac_address) not in kept
-    ]
-    return update.Plan(
+    return Plan(
         attrs={'allowed_address_pairs': change.pairs},
-        changes=[f'removed allowed address pair {_pair_text(p)}'
-                 for p in removed],
+        changes=[
+            _pair('remove', p) for p in current
+            if _pairs.pair_key(p, port.mac_address) not in kept
+        ],
     )
 
 
-def pair_clear(port: Any) -> update.Plan:
-    current = [dict(p) for p in port.allowed_address_pairs or []]
+def pair_clear(port: Port) -> Plan:
+    current = list(port.allowed_address_pairs or [])
     if not current:
-        return update.Plan(
-            attrs={}, changes=['no allowed address pairs to clear']
-        )
-    return update.Plan(
+        return Plan(attrs={}, changes=[
+            Change('none', 'allowed_address_pairs')
+        ])
+    return Plan(
         attrs={'allowed_address_pairs': []},
-        changes=[f'removed allowed address pair {_pair_text(p)}'
-                 for p in current],
+        changes=[_pair('remove', p) for p in current],
     )
 
 
-def disable(port: Any, names: Names, label: str) -> update.Plan:
+def disable(port: Port, names: Names, ref: str) -> Plan:
     """Security groups, pairs and the flag, in one request.
 
     Neutron refuses ``port_security_enabled=False`` while the port has
@@ -117,17 +115,16 @@ def disable(port: Any, names: Names, label: str) -> update.Plan:
     AddressPairAndPortSecurityRequired), but applies all three fields of one
     request in one transaction, so the port is never left blocking traffic.
     """
-    update.require_port_security(port, label)
+    port_state.require_port_security(port, ref)
     if not port.is_port_security_enabled:
-        return update.Plan(
-            attrs={}, changes=['port security is already disabled']
-        )
+        return Plan(attrs={}, changes=[
+            Change('none', 'port_security', {'enabled': False})
+        ])
     groups = list(port.security_group_ids or [])
-    current = [dict(p) for p in port.allowed_address_pairs or []]
-    changes = [f'removed security group {_group(sg, names)}' for sg in groups]
-    changes += [f'removed allowed address pair {_pair_text(p)}'
-                for p in current]
-    changes.append('disabled port security')
+    current = list(port.allowed_address_pairs or [])
+    done = [changes.group('remove', sg, names.get(sg)) for sg in groups]
+    done += [_pair('remove', p) for p in current]
+    done.append(Change('disable', 'port_security'))
     # Only the fields that change are sent, so Neutron checks only the
     # policy rules this change needs (update_port:allowed_address_pairs is
     # not asked for a port without pairs).
@@ -136,41 +133,40 @@ def disable(port: Any, names: Names, label: str) -> update.Plan:
         attrs['security_group_ids'] = []
     if current:
         attrs['allowed_address_pairs'] = []
-    return update.Plan(
-        attrs=attrs,
-        changes=changes,
-    )
+    return Plan(attrs=attrs, changes=done)
 
 
 def enable(
-    port: Any,
-    group_ids: Sequence[str],
-    names: Names,
-    label: str,
-    restore_pairs: Sequence[dict[str, Any]] = (),
-    restored_groups: Collection[str] = (),
-) -> update.Plan:
-    """Port security on, with ``group_ids`` added, in one request.
+    port: Port,
+    ref: str,
+    groups: Names,
+    restored_groups: Names | None = None,
+    restore_pairs: Sequence[Mapping[str, Any]] = (),
+    notes: Sequence[Change] = (),
+) -> Plan:
+    """Port security on, with security groups added, in one request.
 
-    ``restore_pairs`` are pairs to put back (``--restore``); they can only
-    exist once port security is on, so they go in the same request.
-    ``restored_groups`` are the groups among ``group_ids`` that are put back
-    rather than added, for the report.
+    ``groups`` (ID to name) are added; ``restored_groups`` and
+    ``restore_pairs`` are put back (``--restore``); pairs can only exist
+    once port security is on, so they go in the same request. ``notes``
+    (what --restore cannot put back, a port that changed since) are
+    reported first.
     """
-    update.require_port_security(port, label)
+    port_state.require_port_security(port, ref)
     attrs: dict[str, Any] = {}
-    changes = []
+    done = list(notes)
     if not port.is_port_security_enabled:
         attrs['is_port_security_enabled'] = True
-        changes.append('enabled port security')
+        done.append(Change('enable', 'port_security'))
     current_groups = list(port.security_group_ids or [])
-    new_groups = [sg for sg in dict.fromkeys(group_ids)
-                  if sg not in current_groups]
+    restored_groups = restored_groups or {}
+    wanted = {**restored_groups, **groups}
+    new_groups = [sg for sg in wanted if sg not in current_groups]
     if new_groups:
         attrs['security_group_ids'] = current_groups + new_groups
-        changes += [
-            f"{'restored' if sg in restored_groups else 'added'} security "
-            f"group {_group(sg, names)}"
+        done += [
+            changes.group('restore' if sg in restored_groups else 'add', sg,
+                          wanted[sg])
             for sg in new_groups
         ]
     if restore_pairs:
@@ -181,17 +177,20 @@ def enable(
         )
         if change.changed:
             attrs['allowed_address_pairs'] = change.pairs
-        changes += [f'restored allowed address pair {p}'
-                    for p in change.changed]
-        changes += _skipped(change)
-    warnings = []
-    if not current_groups + new_groups:
-        warnings.append(
-            f"Port {label} has port security enabled and no security group: "
-            f"Neutron does not add the default group back, and a port with "
-            f"port security on and no group drops all traffic on ML2/OVN; "
-            f"add one with --security-group."
-        )
+        done += [_pair('restore', p) for p in change.changed]
+        done += _skipped(change)
     if not attrs:
-        changes.append('port security is already enabled')
-    return update.Plan(attrs=attrs, changes=changes, warnings=warnings)
+        done.append(Change('none', 'port_security', {'enabled': True}))
+    return Plan(attrs=attrs, changes=done,
+                warnings=_no_group(port, ref, attrs))
+
+
+def _no_group(port: Port, ref: str, attrs: dict[str, Any]) -> list[str]:
+    if attrs.get('security_group_ids') or port.security_group_ids:
+        return []
+    return [
+        f"Port {ref} has port security enabled and no security group: "
+        f"Neutron does not add the default group back, and a port with "
+        f"port security on and no group drops all traffic on ML2/OVN; "
+        f"add one with --security-group."
+    ]

@@ -1,54 +1,79 @@
-"""``--restore``: what the journal says the last removal took off a port."""
+"""``--restore``: what the journal says the last removal took off a port.
+
+Read once, before the change is planned: which groups and pairs to put
+back, which groups cannot come back (deleted, or not visible), and whether
+the port has changed since the record was made.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TYPE_CHECKING
 
 from osc_lib import exceptions
 
+from osc_portsec import changes
 from osc_portsec import journal
-from osc_portsec import runner
-from osc_portsec import view
+from osc_portsec import lookup
+
+if TYPE_CHECKING:
+    from openstack.network.v2._proxy import Proxy
+    from openstack.network.v2.port import Port
 
 
-def pairs(app: Any, port: Any, label: str) -> list[dict[str, Any]]:
-    """The pairs the last removal of pairs took off ``port``."""
-    entry = journal.last_removal(
-        port.id, runner.cloud_info(app).get('auth_url'), pairs_only=True
-    )
+@dataclasses.dataclass
+class Record:
+    """What ``--restore`` puts back, and what it says about it."""
+
+    groups: dict[str, str]  # ID to name
+    pairs: list[dict[str, Any]]
+    notes: list[changes.Change]
+
+
+def _entry(port: Port, ref: str, auth_url: str | None,
+           pairs_only: bool) -> dict[str, Any]:
+    entry = journal.last_removal(port.id, auth_url, pairs_only=pairs_only)
     if entry is None:
+        what = ('removal of allowed address pairs' if pairs_only
+                else 'removal')
         raise exceptions.CommandError(
-            f"The journal {journal.path()} records no removal of allowed "
-            f"address pairs from port {label}; there is nothing to restore."
+            f"The journal {journal.path()} records no {what} from port "
+            f"{ref}; there is nothing to restore."
         )
-    return journal.removed(entry)[1]
+    return entry
 
 
-def groups_and_pairs(
-    app: Any, client: Any, port: Any, label: str
-) -> tuple[dict[str, str], list[dict[str, Any]], list[str]]:
-    """Groups (ID to name) and pairs the last removal took off ``port``.
+def _moved_on(entry: dict[str, Any], port: Port) -> list[changes.Change]:
+    recorded = (entry.get('after') or {}).get('revision_number')
+    if recorded is None or recorded == port.revision_number:
+        return []
+    return [changes.Change('note', 'journal', {
+        'command': entry.get('command'),
+        'recorded_revision': recorded,
+        'current_revision': port.revision_number,
+    })]
+
+
+def pairs(port: Port, ref: str, auth_url: str | None) -> Record:
+    """The pairs the last removal of pairs took off ``port``."""
+    entry = _entry(port, ref, auth_url, pairs_only=True)
+    return Record({}, journal.removed(entry)[1], _moved_on(entry, port))
+
+
+def groups_and_pairs(client: Proxy, port: Port, ref: str,
+                     auth_url: str | None) -> Record:
+    """Groups and pairs the last removal took off ``port``.
 
     A group that no longer exists, or that the caller cannot see, cannot be
-    put back: it is left out and reported in the third item.
+    put back: it is left out and reported as skipped.
     """
-    entry = journal.last_removal(
-        port.id, runner.cloud_info(app).get('auth_url')
-    )
-    if entry is None:
-        raise exceptions.CommandError(
-            f"The journal {journal.path()} records no removal from port "
-            f"{label}; there is nothing to restore."
-        )
+    entry = _entry(port, ref, auth_url, pairs_only=False)
     removed_groups, removed_pairs = journal.removed(entry)
     groups: dict[str, str] = {}
-    skipped = []
-    for sg, name in view.group_names(client, removed_groups).items():
+    notes = _moved_on(entry, port)
+    for sg, name in lookup.group_names(client, removed_groups).items():
         if name is None:
-            skipped.append(
-                f'skipped security group {sg}: it no longer exists or is '
-                f'not visible to you'
-            )
+            notes.append(changes.group('skip', sg, None, 'gone'))
         else:
             groups[sg] = name
-    return groups, removed_pairs, skipped
+    return Record(groups, removed_pairs, notes)

@@ -1,35 +1,27 @@
-"""Run a mutation on one port: look up, plan, update, journal, report.
+"""Run a mutation on one port, one way: look up, prepare, plan, update,
+journal, report.
 
 The command modules stay thin (OSC imports them on every ``openstack`` run);
-the work happens here, imported only when a mutation actually runs.
+the work happens here, imported only when a mutation actually runs. Nothing
+here calls back into a command: what it needs travels as arguments.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any, Callable
+from typing import Any, TYPE_CHECKING
 
-from osc_portsec import errors
 from osc_portsec import journal
 from osc_portsec import lookup
+from osc_portsec import rows
 from osc_portsec import update
-from osc_portsec import view
+
+if TYPE_CHECKING:
+    from openstack.network.v2._proxy import Proxy
+
+    from osc_portsec import mutations
 
 LOG = logging.getLogger(__name__)
-
-# Builds the planning function for a port as first read.
-PlanFactory = Callable[[Any, Any], Callable[[Any], update.Plan]]
-
-
-def network(app: Any) -> Any:
-    """The openstacksdk network proxy that OSC built for this run."""
-    return app.client_manager.network
-
-
-def network_id(app: Any, network_ref: str | None) -> str | None:
-    with errors.explained(''):
-        return lookup.network_id(network(app), network_ref)
 
 
 def cloud_info(app: Any) -> dict[str, Any]:
@@ -47,47 +39,25 @@ def cloud_info(app: Any) -> dict[str, Any]:
     return info
 
 
-def mutate(
-    app: Any,
+def change_port(
+    client: Proxy,
     ref: str,
     net_id: str | None,
-    plan_factory: PlanFactory,
-    *,
+    mutation: mutations.Mutation,
+    cloud: dict[str, Any],
     dry_run: bool,
-    journal_name: str,
-    what: str,
 ) -> dict[str, Any]:
-    """Change one port; the values of the change columns."""
-    with errors.explained(ref, what):
-        client = network(app)
-        port = lookup.find_port(client, ref, net_id)
-        plan_for = plan_factory(client, port)
-        outcome = update.apply(
-            client, port, plan_for, ref, dry_run=dry_run, what=what,
-        )
+    """Change the port ``ref``; the values of the change columns."""
+    port = lookup.find_port(client, ref, net_id)
+    prepared = mutation.prepare(client, port, ref, cloud.get('auth_url'))
+    recorder: update.Recorder = (
+        journal.Dry() if dry_run
+        else journal.Recorder(mutation.journal_name, cloud)
+    )
+    outcome = update.apply(
+        client, port, lambda current: mutation.plan(current, prepared),
+        recorder, dry_run=dry_run,
+    )
     for warning in outcome.plan.warnings:
         LOG.warning(warning)
-    if outcome.result == 'updated':
-        record(app, journal_name, outcome)
-    return view.change_values(outcome)
-
-
-def record(app: Any, journal_name: str, outcome: update.Outcome) -> None:
-    entry = journal.record(
-        journal_name,
-        outcome.after.id,
-        update.state(outcome.before),
-        update.state(outcome.after),
-        cloud_info(app),
-    )
-    try:
-        journal.append(entry)
-    except OSError as exc:
-        # The change is made; losing the record silently would make a
-        # later --restore put back the wrong state.
-        LOG.error(
-            'Port %s was changed, but the journal %s could not be '
-            'written (%s); keep this record to restore it by hand: %s',
-            outcome.after.id, journal.path(), exc,
-            json.dumps(entry, sort_keys=True),
-        )
+    return rows.change_values(outcome)

@@ -1,9 +1,11 @@
-"""Conditional port updates: read, plan, compare-and-swap, retry.
+"""Conditional port updates: plan, compare-and-swap, retry, settle.
 
-Every mutation reads the port, computes the new state from what it read,
-and sends the update with ``If-Match: revision_number=<read>``. When another
-client changed the port in between, Neutron answers 412 and the change is
-recomputed from a fresh read, so no concurrent edit is lost.
+Every mutation computes the new state from the port as read and sends it
+with ``If-Match: revision_number=<read>``. When another client changed the
+port in between, Neutron answers 412 and the change is recomputed from a
+fresh read, so no concurrent edit is lost. When the connection fails after
+the request may have reached Neutron, the port is read again to learn
+whether the change was applied.
 """
 
 from __future__ import annotations
@@ -12,26 +14,34 @@ import dataclasses
 import logging
 import random
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, TYPE_CHECKING
 
+from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
-from osc_lib import exceptions
 
+from osc_portsec import changes
 from osc_portsec import errors
+from osc_portsec import port_state
+
+if TYPE_CHECKING:
+    from openstack.network.v2._proxy import Proxy
+    from openstack.network.v2.port import Port
 
 LOG = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 _BACKOFF_CAP = 1.0
+# Lost replies: how often, and how far apart, the port is read again.
+SETTLE_READS = 3
+SETTLE_DELAY = 0.5
 
 
-@dataclasses.dataclass
-class Plan:
-    """What one mutation sends, and the changes it makes, in plain words."""
+class Recorder(Protocol):
+    """Writes the journal around an update (osc_portsec.journal)."""
 
-    attrs: dict[str, Any]
-    changes: list[str]
-    warnings: list[str] = dataclasses.field(default_factory=list)
+    def intend(self, port: Port, plan: changes.Plan) -> None: ...
+
+    def applied(self, before: Port, after: Port) -> None: ...
 
 
 @dataclasses.dataclass
@@ -40,71 +50,13 @@ class Outcome:
 
     before: Any
     after: Any
-    plan: Plan
+    plan: changes.Plan
     result: str  # 'updated', 'unchanged' or 'dry-run'
     attempts: int
+    notes: list[changes.Change] = dataclasses.field(default_factory=list)
 
 
-def state(port: Any) -> dict[str, Any]:
-    """The port-security state of ``port`` in Neutron's field names."""
-    return {
-        'port_security_enabled': (
-            port.is_port_security_enabled
-            if has_port_security(port)
-            else None
-        ),
-        'security_group_ids': list(port.security_group_ids or []),
-        'allowed_address_pairs': [
-            dict(p) for p in (port.allowed_address_pairs or [])
-        ],
-        'revision_number': port.revision_number,
-    }
-
-
-def has_port_security(port: Any) -> bool:
-    """Whether Neutron reported ``port_security_enabled`` for the port.
-
-    The SDK defaults ``is_port_security_enabled`` to False when the field is
-    absent, which on a cloud without the ``port-security`` extension would
-    claim that port security is off. Only the response body can tell.
-    """
-    body = getattr(port, '_body', None)
-    attributes = getattr(body, 'attributes', None)
-    if attributes is None:
-        return port.is_port_security_enabled is not None
-    return 'port_security_enabled' in attributes
-
-
-def require_port_security(port: Any, label: str) -> None:
-    if not has_port_security(port):
-        raise exceptions.CommandError(
-            f"Port {label} reports no port_security_enabled field: this cloud "
-            f"does not have Neutron's port-security extension, so port "
-            f"security cannot be changed here."
-        )
-
-
-def predicted(port: Any, attrs: dict[str, Any]) -> Any:
-    """A copy of ``port`` with ``attrs`` applied, for a dry run."""
-    values = port.to_dict(computed=False)
-    if not has_port_security(port):
-        # to_dict fills in the SDK's default False; keep the field absent so
-        # the prediction still says the extension is missing.
-        values.pop('is_port_security_enabled', None)
-    values.update(attrs)
-    # Neutron stores the port's own MAC in a pair given without one.
-    if 'allowed_address_pairs' in attrs:
-        values['allowed_address_pairs'] = [
-            {
-                'ip_address': p['ip_address'],
-                'mac_address': p.get('mac_address') or port.mac_address,
-            }
-            for p in attrs['allowed_address_pairs']
-        ]
-    return type(port).existing(**values)
-
-
-def _if_match_unsupported(client: Any, exc: Exception) -> bool:
+def _if_match_unsupported(client: Proxy, exc: Exception) -> bool:
     # A Neutron without the revision-if-match extension answers 400 to the
     # If-Match header; a malformed header is our bug, never the user's.
     if not isinstance(exc, sdk_exc.BadRequestException):
@@ -118,19 +70,89 @@ def _if_match_unsupported(client: Any, exc: Exception) -> bool:
         return False
 
 
+_LOST = (ks_exc.ConnectFailure, ks_exc.ConnectTimeout)
+
+
+def settle(client: Proxy, before: Port, plan: changes.Plan,
+           exc: BaseException,
+           sleep: Callable[[float], None] = time.sleep) -> Port:
+    """The port after an update whose reply was lost, if it was applied.
+
+    Raises NotApplied when a re-read shows the change is not in effect,
+    MaybeApplied when the port cannot be read again.
+    """
+    _, cause = errors.connection_problem(exc)
+    if errors.never_sent(exc):
+        raise errors.NotApplied(cause, sent=False) from exc
+    expected = port_state.predicted(before, plan.attrs)
+    for read in range(SETTLE_READS):
+        try:
+            current = client.get_port(before.id)
+            break
+        except errors.HANDLED as again:
+            LOG.debug('re-read %d of port %s failed: %s', read + 1,
+                      before.id, again)
+            sleep(SETTLE_DELAY)
+    else:
+        raise errors.MaybeApplied(cause, before.id) from exc
+    if port_state.matches(current, expected) and (
+        current.revision_number != before.revision_number
+    ):
+        return current
+    raise errors.NotApplied(
+        cause,
+        changed_by_other=current.revision_number != before.revision_number,
+    ) from exc
+
+
+def _send(client: Proxy, port: Port, plan: changes.Plan, conditional: bool,
+          recorder: Recorder, sleep: Callable[[float], None],
+          ) -> tuple[Port | None, list[changes.Change], str]:
+    """Send one update: ``(after, notes, '')`` or ``(None, [], why)``.
+
+    ``why`` is ``'conflict'`` after a 412 (re-read and plan again) or
+    ``'no-if-match'`` on a cloud without revision-if-match (send again
+    without the revision check).
+    """
+    revision = port.revision_number if conditional else None
+    recorder.intend(port, plan)
+    try:
+        after = client.update_port(port.id, if_revision=revision,
+                                   **plan.attrs)
+    except sdk_exc.PreconditionFailedException:
+        LOG.debug('port %s changed since revision %s was read; re-reading',
+                  port.id, revision)
+        return None, [], 'conflict'
+    except _LOST as exc:
+        after = settle(client, port, plan, exc, sleep)
+        _, cause = errors.connection_problem(exc)
+        LOG.warning('The reply to the update of port %s was lost (%s); a '
+                    're-read shows the change was applied.', port.id, cause)
+        recorder.applied(port, after)
+        return after, [changes.Change('note', 'reply', {'cause': cause})], ''
+    except sdk_exc.BadRequestException as exc:
+        if not (conditional and _if_match_unsupported(client, exc)):
+            raise
+        LOG.debug('the cloud has no revision-if-match extension; updating '
+                  'port %s without a revision check', port.id)
+        return None, [], 'no-if-match'
+    recorder.applied(port, after)
+    return after, [], ''
+
+
 def apply(
-    client: Any,
-    port: Any,
-    plan_for: Callable[[Any], Plan],
-    label: str,
+    client: Proxy,
+    port: Port,
+    plan_for: Callable[[Port], changes.Plan],
+    recorder: Recorder,
     dry_run: bool = False,
     sleep: Callable[[float], None] = time.sleep,
-    what: str = 'port security',
 ) -> Outcome:
     """Plan and apply a change to ``port``, retrying on concurrent edits.
 
-    ``plan_for`` computes the change from a port as read; it is called again
-    after every re-read, so the change always applies to the latest state.
+    ``plan_for`` is pure: it computes the change from a port as read and is
+    called again after every re-read, so the change always applies to the
+    latest state.
     """
     conditional = True
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -138,36 +160,15 @@ def apply(
         if not plan.attrs:
             return Outcome(port, port, plan, 'unchanged', attempt)
         if dry_run:
-            return Outcome(
-                port, predicted(port, plan.attrs), plan, 'dry-run', attempt
-            )
-        revision = port.revision_number if conditional else None
-        try:
-            after = client.update_port(
-                port.id, if_revision=revision, **plan.attrs
-            )
-            return Outcome(port, after, plan, 'updated', attempt)
-        except sdk_exc.PreconditionFailedException:
-            LOG.debug(
-                'port %s changed since revision %s was read; re-reading '
-                '(attempt %d of %d)', port.id, revision, attempt,
-                MAX_ATTEMPTS,
-            )
-            sleep(random.uniform(0, min(_BACKOFF_CAP, 0.05 * 2 ** attempt)))
-        except errors.HANDLED as exc:
-            if conditional and _if_match_unsupported(client, exc):
-                LOG.debug(
-                    'the cloud has no revision-if-match extension; updating '
-                    'port %s without a revision check', port.id,
-                )
-                conditional = False
-                continue
-            raise errors.to_command_error(exc, label, what) from exc
-        try:
-            port = client.get_port(port.id)
-        except errors.HANDLED as exc:
-            raise errors.to_command_error(exc, label, what) from exc
-    raise exceptions.CommandError(
-        f"Port {label} changed {MAX_ATTEMPTS} times while this command was "
-        f"updating it, so nothing was applied; run the command again."
-    )
+            return Outcome(port, port_state.predicted(port, plan.attrs),
+                           plan, 'dry-run', attempt)
+        after, notes, why = _send(client, port, plan, conditional,
+                                  recorder, sleep)
+        if after is not None:
+            return Outcome(port, after, plan, 'updated', attempt, notes)
+        if why == 'no-if-match':
+            conditional = False
+            continue
+        sleep(random.uniform(0, min(_BACKOFF_CAP, 0.05 * 2 ** attempt)))
+        port = client.get_port(port.id)
+    raise errors.TooManyConflicts(MAX_ATTEMPTS)

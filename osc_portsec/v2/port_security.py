@@ -1,165 +1,17 @@
-"""The ``openstack port security`` commands.
+"""The read commands: ``port security show``, ``list`` and ``pair list``.
 
-OSC imports every command module of every plugin on every ``openstack`` run,
-so this one module holds all eight commands and imports only what OSC has
-already loaded. Each command parses its arguments here and imports the
-modules that do the work (``audit``, ``runner``, ``plans``, ...) inside the
-method that needs them.
+OSC imports this module on every ``openstack`` run: it imports only what
+OSC has already loaded, and the modules that do the work inside the method
+that needs them.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-from typing import Any, Callable, TYPE_CHECKING
 
-from osc_lib.cli import parseractions
 from osc_lib.command import command
-from osc_lib import exceptions
 
-if TYPE_CHECKING:
-    from osc_portsec import update
-
-LOG = logging.getLogger(__name__)
-
-
-def add_port_argument(parser: argparse.ArgumentParser, many: bool) -> None:
-    parser.add_argument(
-        'port',
-        metavar='<port>',
-        nargs='+' if many else None,
-        help=(
-            'Port(s) to change (name, ID or fixed IP address)'
-            if many else 'Port (name, ID or fixed IP address)'
-        ),
-    )
-    parser.add_argument(
-        '--network',
-        metavar='<network>',
-        help='Look up port names and fixed IPs on this network only '
-             '(name or ID)',
-    )
-
-
-def add_dry_run(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        '--dry-run',
-        action='store_true',
-        help='Show what would change and send no update',
-    )
-
-
-def add_allowed_address(
-    parser: argparse.ArgumentParser, verb: str, required: bool = True
-) -> None:
-    # Same syntax as 'openstack port set --allowed-address'.
-    parser.add_argument(
-        '--allowed-address',
-        metavar='ip-address=<ip-address>[,mac-address=<mac-address>]',
-        action=parseractions.MultiKeyValueAction,
-        dest='allowed_address_pairs',
-        required_keys=['ip-address'],
-        optional_keys=['mac-address'],
-        required=required,
-        help=f'{verb} allowed-address pair associated with this port: '
-             f'ip-address=<ip-address>[,mac-address=<mac-address>] '
-             f'(repeat option to {verb.lower()} multiple allowed-address '
-             f'pairs)',
-    )
-
-
-class Mutation:
-    """Read, plan, update and journal one port at a time.
-
-    Subclasses implement ``plan(client, port, parsed_args, label)``, which
-    returns the function that plans the change from a port as read.
-    """
-
-    app: Any
-    journal_name = ''
-    # What the command changes, for the policy refusal's message.
-    what = 'port security'
-
-    def plan(
-        self, client: Any, port: Any, parsed_args: argparse.Namespace,
-        label: str,
-    ) -> Callable[[Any], update.Plan]:
-        raise NotImplementedError
-
-    def mutate(self, parsed_args: argparse.Namespace, ref: str,
-               net_id: str | None) -> dict[str, Any]:
-        from osc_portsec import runner
-
-        return runner.mutate(
-            self.app, ref, net_id,
-            lambda client, port: self.plan(client, port, parsed_args, ref),
-            dry_run=parsed_args.dry_run, journal_name=self.journal_name,
-            what=self.what,
-        )
-
-    def network_id(self, parsed_args: argparse.Namespace) -> str | None:
-        from osc_portsec import runner
-
-        return runner.network_id(self.app, parsed_args.network)
-
-
-class MultiPortMutation(Mutation):
-    """Try every port, report each failure, end with "N of M failed"."""
-
-    _failed = 0
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)  # type: ignore[misc]
-        parser.add_argument(
-            '--long',
-            action='store_true',
-            help='Also list each port\'s port security, security groups, '
-                 'allowed address pairs and revision after the change',
-        )
-        return parser
-
-    def take_action(self, parsed_args: argparse.Namespace) -> Any:
-        from osc_portsec import columns
-        from osc_portsec import errors
-
-        shown = (columns.CHANGE_COLUMNS if parsed_args.long
-                 else columns.CHANGE_SHORT_COLUMNS)
-        net_id = self.network_id(parsed_args)
-        rows = []
-        self._failed = 0
-        if len(parsed_args.port) == 1:
-            values = self.mutate(parsed_args, parsed_args.port[0], net_id)
-            return shown, [columns.row(values, shown)]
-        for ref in parsed_args.port:
-            try:
-                values = self.mutate(parsed_args, ref, net_id)
-            except exceptions.CommandError as exc:
-                self._failed += 1
-                LOG.error('%s', exc)
-                continue
-            except errors.HANDLED as exc:
-                self._failed += 1
-                LOG.error('%s', errors.explain(exc, ref))
-                continue
-            rows.append(columns.row(values, shown))
-        if not rows:
-            raise self._summary(parsed_args)
-        return shown, rows
-
-    def _summary(
-        self, parsed_args: argparse.Namespace
-    ) -> exceptions.CommandError:
-        return exceptions.CommandError(
-            f'{self._failed} of {len(parsed_args.port)} ports failed.'
-        )
-
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        # The rows of the ports that did change are printed before the
-        # command fails, so a partial failure still shows what was done.
-        result = super().run(parsed_args)  # type: ignore[misc]
-        if self._failed:
-            raise self._summary(parsed_args)
-        return result
+from osc_portsec.v2 import common
 
 
 class ShowPortSecurity(command.ShowOne):
@@ -170,13 +22,30 @@ class ShowPortSecurity(command.ShowOne):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=False)
+        common.add_port_argument(parser, many=False)
+        common.examples(
+            parser,
+            'openstack port security show web-1',
+            'openstack port security show 10.0.0.5 --network app-net',
+            'openstack port security show web-1 -f json '
+            '-c disable_would_remove',
+        )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        from osc_portsec import audit
+        from osc_portsec import columns
+        from osc_portsec import errors
+        from osc_portsec import lookup
+        from osc_portsec import rows
 
-        return audit.show(self.app, parsed_args)
+        (ref,) = common.refs(parsed_args)
+        client = common.network(self.app)
+        with errors.boundary(errors.Subject(ref)):
+            net_id = lookup.network_id(client, parsed_args.network)
+            port = lookup.find_port(client, ref, net_id)
+            names = lookup.group_names(client, port.security_group_ids or [])
+        values = rows.port_values(port, names)
+        return columns.SHOW_COLUMNS, columns.row(values, columns.SHOW_COLUMNS)
 
 
 class ListPortSecurity(command.Lister):
@@ -186,27 +55,17 @@ class ListPortSecurity(command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--network', metavar='<network>',
-            help='List only ports on this network (name or ID)',
-        )
-        parser.add_argument(
-            '--project', metavar='<project>',
-            help='List only ports of this project (name or ID)',
-        )
-        parser.add_argument(
-            '--server', metavar='<server>',
-            help='List only ports of this server (name or ID)',
-        )
-        parser.add_argument(
-            '--device-owner', metavar='<device-owner>',
-            help='List only ports with this device owner '
-                 '(for example compute:nova or network:router_interface)',
-        )
-        parser.add_argument(
-            '--fixed-ip', metavar='<ip-address>',
-            help='List only ports with this fixed IP address',
-        )
+        for option, meta, text in (
+            ('--network', '<network>', 'on this network (name or ID)'),
+            ('--project', '<project>', 'of this project (name or ID)'),
+            ('--server', '<server>', 'of this server (name or ID)'),
+            ('--device-owner', '<device-owner>',
+             'with this device owner (for example compute:nova or '
+             'network:router_interface)'),
+            ('--fixed-ip', '<ip-address>', 'with this fixed IP address'),
+        ):
+            parser.add_argument(option, metavar=meta,
+                                help=f'List only ports {text}')
         parser.add_argument(
             '--port-security', choices=('enabled', 'disabled'),
             help='List only ports with port security enabled or disabled',
@@ -219,122 +78,33 @@ class ListPortSecurity(command.Lister):
             '--long', action='store_true',
             help='List additional fields in output',
         )
+        common.examples(
+            parser,
+            'openstack port security list --port-security disabled',
+            'openstack port security list --with-pairs --project demo --long',
+            'openstack port security list --network app-net -f json',
+        )
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import audit
-
-        return audit.list_ports(self.app, parsed_args)
-
-
-class _OnePortMutation(Mutation, command.ShowOne):
-    """A pair change on one port; every value is checked before sending."""
-
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import columns
-        from osc_portsec import pairs
+        from osc_portsec import errors
+        from osc_portsec import rows
 
-        parsed_args.requested = pairs.parse_pairs(
-            parsed_args.allowed_address_pairs or []
-        )
-        values = self.mutate(
-            parsed_args, parsed_args.port, self.network_id(parsed_args)
-        )
-        return columns.CHANGE_COLUMNS, columns.row(
-            values, columns.CHANGE_COLUMNS
-        )
-
-
-class AddPortSecurityPair(_OnePortMutation):
-    _description = (
-        'Add allowed address pairs to a port, skipping pairs it already has'
-    )
-    journal_name = 'pair add'
-    what = 'allowed address pairs'
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=False)
-        add_allowed_address(parser, 'Add', required=False)
-        parser.add_argument(
-            '--restore',
-            action='store_true',
-            help='Add back the pairs that the last pair clear, pair remove '
-                 'or disable of this tool removed from the port',
-        )
-        add_dry_run(parser)
-        return parser
-
-    def plan(
-        self, client: Any, port: Any, parsed_args: argparse.Namespace,
-        label: str,
-    ) -> Callable[[Any], update.Plan]:
-        from osc_portsec import pairs
-        from osc_portsec import plans
-        from osc_portsec import restore
-
-        requested = parsed_args.requested
-        restored = []
-        if parsed_args.restore:
-            restored = [pairs.as_pair(p)
-                        for p in restore.pairs(self.app, port, label)]
-        return lambda current: plans.pair_add(
-            current, requested, label, restored
-        )
-
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        if not parsed_args.allowed_address_pairs and not parsed_args.restore:
-            raise exceptions.CommandError(
-                'Give at least one --allowed-address '
-                'ip-address=<ip-address>[,mac-address=<mac-address>], or '
-                '--restore.'
-            )
-        return super().take_action(parsed_args)
-
-
-class RemovePortSecurityPair(_OnePortMutation):
-    _description = (
-        'Remove allowed address pairs from a port; a pair given without a '
-        'MAC matches the pair stored with the port\'s MAC'
-    )
-    journal_name = 'pair remove'
-    what = 'allowed address pairs'
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=False)
-        add_allowed_address(parser, 'Remove')
-        add_dry_run(parser)
-        return parser
-
-    def plan(
-        self, client: Any, port: Any, parsed_args: argparse.Namespace,
-        label: str,
-    ) -> Callable[[Any], update.Plan]:
-        from osc_portsec import plans
-
-        requested = parsed_args.requested
-        return lambda current: plans.pair_remove(current, requested, label)
-
-
-class ClearPortSecurityPair(MultiPortMutation, command.Lister):
-    _description = 'Remove every allowed address pair from one or more ports'
-    journal_name = 'pair clear'
-    what = 'allowed address pairs'
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=True)
-        add_dry_run(parser)
-        return parser
-
-    def plan(
-        self, client: Any, port: Any, parsed_args: argparse.Namespace,
-        label: str,
-    ) -> Callable[[Any], update.Plan]:
-        from osc_portsec import plans
-
-        return plans.pair_clear
+        for option in ('network', 'project', 'server', 'device_owner',
+                       'fixed_ip'):
+            common.nonblank(getattr(parsed_args, option),
+                            '--' + option.replace('_', '-'))
+        shown = (columns.LIST_LONG_COLUMNS if parsed_args.long
+                 else columns.LIST_COLUMNS)
+        with errors.boundary():
+            filters = audit.query(self.app, parsed_args, shown)
+            ports = audit.ports(common.network(self.app), filters,
+                                parsed_args.port_security,
+                                parsed_args.with_pairs)
+        return shown, (columns.row(rows.port_values(p, {}), shown)
+                       for p in ports)
 
 
 class ListPortSecurityPair(command.Lister):
@@ -342,113 +112,21 @@ class ListPortSecurityPair(command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=False)
+        common.add_port_argument(parser, many=False)
+        common.examples(parser, 'openstack port security pair list vip-a')
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        from osc_portsec import audit
-
-        return audit.pair_rows(self.app, parsed_args)
-
-
-class DisablePortSecurity(MultiPortMutation, command.Lister):
-    _description = (
-        'Disable port security on one or more ports, removing their security '
-        'groups and allowed address pairs in the same request'
-    )
-    journal_name = 'disable'
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=True)
-        add_dry_run(parser)
-        return parser
-
-    def plan(
-        self, client: Any, port: Any, parsed_args: argparse.Namespace,
-        label: str,
-    ) -> Callable[[Any], update.Plan]:
-        from osc_portsec import plans
-        from osc_portsec import view
-
-        names = view.group_names(client, port.security_group_ids or [])
-
-        def plan_for(current: Any) -> update.Plan:
-            # A re-read may show groups added meanwhile: name them too.
-            known = dict(names)
-            missing = set(current.security_group_ids or []) - set(known)
-            if missing:
-                known.update(view.group_names(client, missing))
-            return plans.disable(current, known, label)
-
-        return plan_for
-
-
-class EnablePortSecurity(MultiPortMutation, command.Lister):
-    _description = (
-        'Enable port security on one or more ports, with security groups '
-        'or the state the last disable removed'
-    )
-    journal_name = 'enable'
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        add_port_argument(parser, many=True)
-        parser.add_argument(
-            '--security-group',
-            metavar='<security-group>',
-            action='append',
-            default=[],
-            dest='security_groups',
-            help='Security group to add to the port in the same request '
-                 '(name or ID; repeat option to add several)',
-        )
-        parser.add_argument(
-            '--restore',
-            action='store_true',
-            help='Put back the security groups and allowed address pairs '
-                 'that the last disable, pair clear or pair remove of this '
-                 'tool removed from the port',
-        )
-        add_dry_run(parser)
-        return parser
-
-    def take_action(self, parsed_args: argparse.Namespace) -> Any:
+        from osc_portsec import columns
         from osc_portsec import errors
         from osc_portsec import lookup
-        from osc_portsec import runner
 
-        # Groups are looked up once, before any port is changed.
-        with errors.explained(''):
-            self._given = lookup.security_groups(
-                runner.network(self.app), parsed_args.security_groups
-            )
-        return super().take_action(parsed_args)
-
-    def plan(
-        self, client: Any, port: Any, parsed_args: argparse.Namespace,
-        label: str,
-    ) -> Callable[[Any], update.Plan]:
-        from osc_portsec import plans
-        from osc_portsec import restore
-
-        names: dict[str, Any] = dict(self._given)
-        restored: dict[str, str] = {}
-        restore_pairs: list[dict[str, Any]] = []
-        skipped: list[str] = []
-        if parsed_args.restore:
-            restored, restore_pairs, skipped = restore.groups_and_pairs(
-                self.app, client, port, label
-            )
-            names.update(restored)
-        ordered = list(dict.fromkeys([*restored, *self._given]))
-
-        def plan_for(current: Any) -> update.Plan:
-            plan = plans.enable(
-                current, ordered, names, label, restore_pairs=restore_pairs,
-                restored_groups=restored,
-            )
-            plan.changes += skipped
-            return plan
-
-        return plan_for
+        (ref,) = common.refs(parsed_args)
+        client = common.network(self.app)
+        with errors.boundary(errors.Subject(ref)):
+            net_id = lookup.network_id(client, parsed_args.network)
+            port = lookup.find_port(client, ref, net_id)
+        return columns.PAIR_COLUMNS, [
+            columns.row(dict(p), columns.PAIR_COLUMNS)
+            for p in port.allowed_address_pairs or []
+        ]

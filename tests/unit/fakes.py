@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import copy
 import json
+import types
 from typing import Any
+from unittest import mock
 
+import fixtures
+from openstack.compute.v2 import _proxy as compute_proxy
 from openstack import exceptions as sdk_exc
+from openstack.identity.v3 import _proxy as identity_proxy
+from openstack.network.v2 import _proxy as network_proxy
 from openstack.network.v2 import port as _port
 from openstack.network.v2 import security_group as _security_group
+from osc_lib.test import base
 import requests
 
 PORT_ID = '8f4bd5a3-6c3e-4d8a-9f9e-0d2b1c3a4e51'
@@ -104,3 +111,243 @@ def stale_revision(current: int = 4) -> sdk_exc.HttpException:
         412, 'RevisionNumberConstraintFailed',
         f'Constrained to {current - 1}, but current revision is {current}',
     )
+
+
+def record_removal(command: str, before: dict[str, Any],
+                   after: dict[str, Any], auth_url: str = AUTH_URL,
+                   port_id: str = PORT_ID) -> None:
+    """Journal an applied removal as the Recorder writes it.
+
+    An intent line, then its applied line.
+    """
+    from osc_portsec import journal
+
+    entry_id = f'{command}-{port_id}-{len(list(journal.entries()))}'
+    journal.append({
+        'id': entry_id, 'phase': 'intent', 'time': '2026-01-01T00:00:00',
+        'command': command, 'cloud': 'prod', 'auth_url': auth_url,
+        'project_id': None, 'port_id': port_id, 'before': before,
+    })
+    journal.append({
+        'id': entry_id, 'phase': 'applied', 'time': '2026-01-01T00:00:01',
+        'port_id': port_id, 'after': after,
+    })
+
+
+def _fixed_ip_filter(value: Any) -> list[str]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for item in values:
+        text = str(item)
+        out.append(text.split('=', 1)[1] if '=' in text else text)
+    return out
+
+
+class FakeNeutron:
+    """The read side of Neutron, in memory, behind a spec'd proxy mock.
+
+    ``find_port``, ``get_port``, ``ports(**filters)``,
+    ``security_groups(id=...)``, ``find_security_group`` and
+    ``find_network`` answer from the ports, groups and networks given, as
+    Neutron would; tests assert exact calls only for what a change sends
+    (``update_port``) and what it re-reads.
+    """
+
+    def __init__(self, proxy: Any):
+        self.proxy = proxy
+        self.ports: dict[str, _port.Port] = {}
+        self.groups: dict[str, str] = {}
+        self.networks: dict[str, str] = {}
+        proxy.find_port.side_effect = self.find_port
+        proxy.get_port.side_effect = self.get_port
+        proxy.ports.side_effect = self.list_ports
+        proxy.security_groups.side_effect = self.security_groups
+        proxy.find_security_group.side_effect = self.find_security_group
+        proxy.find_network.side_effect = self.find_network
+
+    def add(self, *ports: _port.Port) -> None:
+        for port in ports:
+            self.ports[port.id] = port
+
+    def _matching(self, filters: dict[str, Any]) -> list[_port.Port]:
+        found = []
+        for port in self.ports.values():
+            if 'id' in filters and port.id != filters['id']:
+                continue
+            if 'name' in filters and port.name != filters['name']:
+                continue
+            if ('network_id' in filters
+                    and port.network_id != filters['network_id']):
+                continue
+            if 'fixed_ips' in filters:
+                wanted = _fixed_ip_filter(filters['fixed_ips'])
+                has = [ip['ip_address'] for ip in port.fixed_ips or []]
+                if not all(w in has for w in wanted):
+                    continue
+            found.append(port)
+        return found
+
+    def find_port(self, ref: str, ignore_missing: bool = True,
+                  **query: Any) -> _port.Port | None:
+        if ref in self.ports:
+            found = self._matching({'id': ref, **query})
+        else:
+            found = self._matching({'name': ref, **query})
+        if len(found) > 1:
+            raise sdk_exc.DuplicateResource(
+                f'More than one Port exists with the name {ref}.')
+        if not found:
+            if ignore_missing:
+                return None
+            raise sdk_exc.NotFoundException(f'No Port found for {ref}')
+        return found[0]
+
+    def get_port(self, port_id: str) -> _port.Port:
+        if port_id not in self.ports:
+            raise sdk_exc.NotFoundException(f'No Port found for {port_id}')
+        return self.ports[port_id]
+
+    def list_ports(self, **filters: Any) -> Any:
+        filters = {k: v for k, v in filters.items()
+                   if k not in ('fields', 'limit')}
+        return iter(self._matching(filters))
+
+    def security_groups(self, id: Any = (), fields: Any = None,
+                        **query: Any) -> Any:
+        ids = [id] if isinstance(id, str) else list(id)
+        return iter([make_group(sg, self.groups[sg])
+                     for sg in ids if sg in self.groups])
+
+    def find_security_group(self, ref: str, ignore_missing: bool = True,
+                            **query: Any) -> Any:
+        if ref in self.groups:
+            return make_group(ref, self.groups[ref])
+        named = [sg for sg, name in self.groups.items() if name == ref]
+        if len(named) > 1:
+            raise sdk_exc.DuplicateResource(
+                f'More than one SecurityGroup exists with the name {ref}.')
+        if named:
+            return make_group(named[0], ref)
+        if ignore_missing:
+            return None
+        raise sdk_exc.NotFoundException(f'No SecurityGroup found for {ref}')
+
+    def find_network(self, ref: str, ignore_missing: bool = True,
+                     **query: Any) -> Any:
+        from openstack.network.v2 import network as _network
+
+        for net_id, name in self.networks.items():
+            if ref in (net_id, name):
+                return _network.Network(id=net_id, name=name,
+                                        _synchronized=True)
+        if ignore_missing:
+            return None
+        raise sdk_exc.NotFoundException(f'No Network found for {ref}')
+
+
+PROJECT_ID = '30c3da2961f54b7b8eb23d18287428c7'
+PROJECT_NAME = 'web-team'
+PASSWORD = 'n0t-in-the-journal'
+
+
+def auth_ref(**scope: Any) -> Any:
+    """The AccessInfo keystoneauth builds from a Keystone v3 token body."""
+    from keystoneauth1 import access
+    from keystoneauth1 import fixture as ks_fixture
+
+    return access.create(body=ks_fixture.V3Token(**scope), auth_token='tok')
+
+
+class TestCommand(base.TestCommand):
+    """A fake OSC app around a spec'd proxy and an in-memory Neutron.
+
+    The journal goes to a temporary XDG_STATE_HOME.
+    """
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.network = mock.Mock(spec=network_proxy.Proxy)
+        self.neutron = FakeNeutron(self.network)
+        self.neutron.groups.update({SG_ID: 'web', SG2_ID: 'db'})
+        self.neutron.networks[NETWORK_ID] = 'private'
+        self.app.client_manager.network = self.network
+        self.app.client_manager.auth_ref = auth_ref(
+            project_id=PROJECT_ID, project_name=PROJECT_NAME)
+        self.identity = mock.Mock(spec=identity_proxy.Proxy)
+        self.compute = mock.Mock(spec=compute_proxy.Proxy)
+        self.app.client_manager.sdk_connection = mock.Mock(
+            spec=['identity', 'compute'],
+            identity=self.identity, compute=self.compute,
+        )
+        # What osc-lib's shell sets: the cloud's name and its config.
+        self.app.cloud = types.SimpleNamespace(
+            name='prod',
+            config={'auth': {'auth_url': AUTH_URL,
+                             'username': 'alice', 'password': PASSWORD}},
+        )
+        self.state_home = self.useFixture(fixtures.TempDir()).path
+        self.useFixture(fixtures.EnvironmentVariable(
+            'XDG_STATE_HOME', self.state_home))
+
+    @property
+    def groups(self) -> dict[str, str]:
+        return self.neutron.groups
+
+    @groups.setter
+    def groups(self, value: dict[str, str]) -> None:
+        self.neutron.groups = dict(value)
+
+    def find_ports(self, *ports: _port.Port) -> None:
+        """Let the in-memory Neutron answer ``ports``."""
+        self.neutron.add(*ports)
+
+
+# Values the command tests share.
+PAIR_A = {'ip_address': '10.0.0.9', 'mac_address': PORT_MAC}
+SERVER_ID = 'd6b0e6a0-1f2e-4c3d-8b9a-7f6e5d4c3b2a'
+OTHER_ID = '2c9f3a8e-7b6d-4e5f-9a0b-1c2d3e4f5a6b'
+THIRD_ID = '3d0a4b9f-8c7e-4f6a-9b1c-2d3e4f5a6b7c'
+OTHER_MAC = 'fa:16:3e:aa:bb:cc'
+PAIR_B = {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC}
+OTHER_PROJECT_ID = '9f8e7d6c5b4a49388271605f4e3d2c1b'
+DISABLED = {'port_security_enabled': False, 'security_groups': [],
+            'allowed_address_pairs': []}
+
+
+def journal_entries() -> list[dict[str, Any]]:
+    from osc_portsec import journal
+
+    return list(journal.entries())
+
+
+def results(cols: Any, data: Any) -> list[str]:
+    """The ``result`` column of each row."""
+    return [dict(zip(cols, row))['result'] for row in data]
+
+
+def changed(before: bool | None = True, after: bool | None = True,
+            **items: list[dict[str, Any]]) -> Any:
+    """The ``changed`` column as a change command prints it.
+
+    ``items`` are keyed ``<action>_<kind>``, e.g. ``added_pairs`` or
+    ``removed_groups``.
+    """
+    from osc_portsec import columns
+
+    value: dict[str, Any] = {
+        action: {'security_groups': [], 'allowed_address_pairs': []}
+        for action in ('added', 'removed', 'restored', 'skipped')
+    }
+    for key, listed in items.items():
+        action, kind = key.split('_', 1)
+        field = 'security_groups' if kind == 'groups' else (
+            'allowed_address_pairs')
+        value[action][field] = listed
+    value['port_security_enabled'] = {'before': before, 'after': after}
+    return columns.ChangedColumn(value)
+
+
+def fail_reads(proxy: Any, exc: BaseException) -> None:
+    """Make every port read of ``proxy`` raise ``exc``."""
+    for name in ('find_port', 'get_port', 'ports'):
+        getattr(proxy, name).side_effect = exc

@@ -45,10 +45,20 @@ class TestColumns(base.TestCase):
         self.assertEqual(DISABLE, column.machine_readable())
         self.assertEqual(
             'security groups web (sg-1), sg-2; allowed address pairs '
-            '10.0.0.9 (fa:16:3e:11:22:33) (Neutron refuses a plain disable: '
-            'AddressPairAndPortSecurityRequired)',
+            '10.0.0.9 (fa:16:3e:11:22:33) (Neutron refuses a plain disable '
+            'while the port has allowed address pairs)',
             column.human_readable(),
         )
+
+    def test_disable_groups_only(self):
+        value = {'security_groups': [{'id': 'sg-1', 'name': ''}],
+                 'allowed_address_pairs': [],
+                 'neutron_refuses_plain_disable':
+                     'PortSecurityPortHasSecurityGroup'}
+        self.assertEqual(
+            'security groups sg-1 (Neutron refuses a plain disable while '
+            'the port has security groups)',
+            columns.DisableColumn(value).human_readable())
 
     def test_disable_nothing(self):
         value = {'security_groups': [], 'allowed_address_pairs': [],
@@ -68,4 +78,97 @@ class TestColumns(base.TestCase):
         self.assertIsInstance(row[1], format_columns.ListDictColumn)
         self.assertEqual([{'ip_address': '10.0.0.9'}],
                          row[1].machine_readable())
-        self.assertIsNone(row[2])
+        # A value missing from the dict is shown empty, as osc-lib does.
+        self.assertEqual('', row[2])
+
+
+CHANGED = {
+    'added': {'security_groups': [],
+              'allowed_address_pairs': [{'ip_address': '10.0.0.10',
+                                         'mac_address': None}]},
+    'removed': {'security_groups': [{'id': 'sg-1', 'name': 'web'}],
+                'allowed_address_pairs': []},
+    'restored': {'security_groups': [],
+                 'allowed_address_pairs': [
+                     {'ip_address': '10.0.0.9',
+                      'mac_address': 'fa:16:3e:11:22:33'}]},
+    'skipped': {'security_groups': [{'id': 'sg-2', 'name': None,
+                                     'reason': 'gone'}],
+                'allowed_address_pairs': []},
+    'port_security_enabled': {'before': True, 'after': False},
+}
+
+
+class TestChangedColumn(base.TestCase):
+
+    def test_structure_in_json(self):
+        self.assertEqual(CHANGED,
+                         columns.ChangedColumn(CHANGED).machine_readable())
+
+    def test_words_in_a_table(self):
+        self.assertEqual(
+            'added allowed address pairs 10.0.0.10\n'
+            'removed security groups web (sg-1)\n'
+            'restored allowed address pairs 10.0.0.9 (fa:16:3e:11:22:33)\n'
+            'skipped security groups sg-2\n'
+            'port_security_enabled True -> False',
+            columns.ChangedColumn(CHANGED).human_readable())
+
+    def test_nothing(self):
+        value = {action: {'security_groups': [],
+                          'allowed_address_pairs': []}
+                 for action in ('added', 'removed', 'restored', 'skipped')}
+        value['port_security_enabled'] = {'before': True, 'after': True}
+        self.assertEqual('nothing',
+                         columns.ChangedColumn(value).human_readable())
+        self.assertEqual('nothing',
+                         columns.ChangedColumn(None).human_readable())
+
+
+class TestDeclarations(base.TestCase):
+
+    def test_every_shown_column_declared(self):
+        for shown in (columns.SHOW_COLUMNS, columns.LIST_COLUMNS,
+                      columns.LIST_LONG_COLUMNS, columns.CHANGE_COLUMNS,
+                      columns.CHANGE_SHORT_COLUMNS, columns.PAIR_COLUMNS):
+            for name in shown:
+                self.assertEqual(name, columns.COLUMNS[name].name)
+
+    def test_fields_sent_to_neutron(self):
+        self.assertEqual(
+            ['id', 'name', 'network_id', 'device_owner',
+             'port_security_enabled', 'security_groups',
+             'allowed_address_pairs'],
+            columns.fields(columns.LIST_COLUMNS))
+        self.assertEqual(
+            ['id', 'name', 'network_id', 'device_owner',
+             'port_security_enabled', 'security_groups',
+             'allowed_address_pairs', 'device_id', 'fixed_ips'],
+            columns.fields(columns.LIST_LONG_COLUMNS))
+        # Computed columns ask Neutron for nothing.
+        self.assertEqual([], columns.fields(
+            ('security_groups', 'disable_would_remove', 'changes',
+             'changed', 'result')))
+
+    def test_formatters(self):
+        self.assertEqual(
+            {'fixed_ips': format_columns.ListDictColumn,
+             'port_security_enabled': columns.PortSecurityColumn,
+             'security_group_ids': format_columns.ListColumn,
+             'security_groups': format_columns.ListDictColumn,
+             'allowed_address_pairs': format_columns.ListDictColumn,
+             'disable_would_remove': columns.DisableColumn,
+             'changes': columns.LinesColumn,
+             'changed': columns.ChangedColumn},
+            columns.FORMATTERS)
+
+    def test_row_formats_every_column(self):
+        values = {'id': 'p1', 'changes': ['a'], 'changed': CHANGED,
+                  'port_security_enabled': None}
+        row = columns.row(values, ('id', 'changes', 'changed',
+                                   'port_security_enabled'))
+        self.assertEqual('p1', row[0])
+        self.assertIsInstance(row[1], columns.LinesColumn)
+        self.assertIsInstance(row[2], columns.ChangedColumn)
+        self.assertIsInstance(row[3], columns.PortSecurityColumn)
+        self.assertIsNone(row[3].machine_readable())

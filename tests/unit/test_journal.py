@@ -1,12 +1,16 @@
-"""Tests of osc_portsec.journal: the local record of what was removed."""
+"""Tests of osc_portsec.journal: the write-ahead record of each change."""
 
 import json
+import logging
 import os
+import shutil
 import stat
 
 import fixtures
 from osc_lib.test import base
 
+from osc_portsec import changes
+from osc_portsec import errors
 from osc_portsec import journal
 from tests.unit import fakes
 
@@ -23,6 +27,22 @@ def state(enabled=True, groups=(), pairs=(), revision=3):
             'revision_number': revision}
 
 
+def port(values, port_id=fakes.PORT_ID):
+    """A port in the state ``values`` (as ``state`` gives it)."""
+    return fakes.make_port(
+        id=port_id,
+        port_security_enabled=values['port_security_enabled'],
+        security_groups=values['security_group_ids'],
+        allowed_address_pairs=values['allowed_address_pairs'],
+        revision_number=values['revision_number'])
+
+
+REMOVAL = changes.Plan({'security_group_ids': []}, [
+    changes.group('remove', fakes.SG_ID, 'web')])
+ADDITION = changes.Plan({'allowed_address_pairs': [PAIR_A]}, [
+    changes.pair('add', '10.0.0.9', None)])
+
+
 class JournalTestCase(base.TestCase):
 
     def setUp(self):
@@ -33,9 +53,16 @@ class JournalTestCase(base.TestCase):
 
     def write(self, command, before, after, port_id=fakes.PORT_ID,
               cloud=CLOUD):
-        entry = journal.record(command, port_id, before, after, cloud)
-        journal.append(entry)
-        return entry
+        """Journal a change as a command run does; the merged entry."""
+        recorder = journal.Recorder(command, cloud)
+        old, new = port(before, port_id), port(after, port_id)
+        recorder.intend(old, REMOVAL)
+        recorder.applied(old, new)
+        return list(journal.entries())[-1]
+
+    def lines(self):
+        with open(journal.path(), encoding='utf-8') as stream:
+            return [json.loads(line) for line in stream]
 
 
 class TestPaths(JournalTestCase):
@@ -60,17 +87,32 @@ class TestPaths(JournalTestCase):
 
 class TestRecordAndAppend(JournalTestCase):
 
-    def test_record(self):
-        entry = journal.record('disable', fakes.PORT_ID, state(), state(False),
-                               CLOUD)
-        self.assertEqual('disable', entry['command'])
-        self.assertEqual(fakes.PORT_ID, entry['port_id'])
-        self.assertEqual('prod', entry['cloud'])
-        self.assertEqual(fakes.AUTH_URL, entry['auth_url'])
-        self.assertEqual('p1', entry['project_id'])
-        self.assertEqual(state(), entry['before'])
-        self.assertEqual(state(False), entry['after'])
-        self.assertRegex(entry['time'], r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d')
+    def test_intent_then_applied(self):
+        recorder = journal.Recorder('disable', CLOUD)
+        before = port(state(groups=[fakes.SG_ID]))
+        after = port(state(False, revision=4))
+        recorder.intend(before, REMOVAL)
+        (intent,) = self.lines()
+        self.assertEqual('intent', intent['phase'])
+        self.assertEqual('disable', intent['command'])
+        self.assertEqual(fakes.PORT_ID, intent['port_id'])
+        self.assertEqual('prod', intent['cloud'])
+        self.assertEqual(fakes.AUTH_URL, intent['auth_url'])
+        self.assertEqual('p1', intent['project_id'])
+        self.assertEqual(state(groups=[fakes.SG_ID]), intent['before'])
+        self.assertRegex(intent['time'], r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d')
+        # Not applied yet: nothing to restore from.
+        self.assertEqual([], list(journal.entries()))
+        recorder.applied(before, after)
+        intent, applied = self.lines()
+        self.assertEqual(
+            {'id': intent['id'], 'phase': 'applied',
+             'time': applied['time'], 'port_id': fakes.PORT_ID,
+             'after': state(False, revision=4)},
+            applied)
+        (entry,) = journal.entries()
+        self.assertEqual({**intent, 'phase': 'applied',
+                          'after': state(False, revision=4)}, entry)
 
     def test_no_secrets(self):
         cloud = dict(CLOUD, password='s3cret-pw', token='gAAAAs3cret',
@@ -80,11 +122,14 @@ class TestRecordAndAppend(JournalTestCase):
         with open(journal.path(), encoding='utf-8') as stream:
             text = stream.read()
         self.assertNotIn('s3cret', text)
+        intent, applied = self.lines()
         self.assertEqual(
-            {'time', 'command', 'cloud', 'auth_url', 'project_id', 'port_id',
-             'before', 'after'},
-            set(json.loads(text)),
+            {'id', 'phase', 'time', 'command', 'cloud', 'auth_url',
+             'project_id', 'port_id', 'before'},
+            set(intent),
         )
+        self.assertEqual({'id', 'phase', 'time', 'port_id', 'after'},
+                         set(applied))
 
     def test_modes(self):
         target = journal.append({'port_id': fakes.PORT_ID})
@@ -108,9 +153,8 @@ class TestRecordAndAppend(JournalTestCase):
         first = self.write('pair clear', state(pairs=[PAIR_A]), state())
         second = self.write('disable', state(groups=[fakes.SG_ID]),
                             state(False))
-        with open(journal.path(), encoding='utf-8') as stream:
-            lines = stream.read().splitlines()
-        self.assertEqual(2, len(lines))
+        self.assertEqual(4, len(self.lines()))
+        self.assertNotEqual(first['id'], second['id'])
         self.assertEqual([first, second], list(journal.entries()))
 
 
@@ -129,6 +173,78 @@ class TestEntries(JournalTestCase):
             stream.write('{"port_id": "c"}\n')
         self.assertEqual([{'port_id': 'a'}, {'port_id': 'c'}],
                          list(journal.entries()))
+
+    def test_old_one_line_entries_count(self):
+        os.makedirs(journal.directory())
+        old = {'time': '2026-01-01T00:00:00+00:00', 'command': 'disable',
+               'port_id': fakes.PORT_ID, 'auth_url': fakes.AUTH_URL,
+               'before': state(groups=[fakes.SG_ID]), 'after': state(False)}
+        with open(journal.path(), 'w', encoding='utf-8') as stream:
+            stream.write(json.dumps(old) + '\n')
+        self.assertEqual(old, journal.last_removal(fakes.PORT_ID,
+                                                   fakes.AUTH_URL))
+        new = self.write('pair clear', state(pairs=[PAIR_A]), state())
+        self.assertEqual([old, new], list(journal.entries()))
+        self.assertEqual(new, journal.last_removal(fakes.PORT_ID,
+                                                   fakes.AUTH_URL))
+
+    def test_intent_without_applied_is_not_a_change(self):
+        journal.Recorder('disable', CLOUD).intend(
+            port(state(groups=[fakes.SG_ID])), REMOVAL)
+        journal.append({'id': 'nobody', 'phase': 'applied',
+                        'after': state()})
+        self.assertEqual(2, len(self.lines()))
+        self.assertEqual([], list(journal.entries()))
+        self.assertIsNone(journal.last_removal(fakes.PORT_ID, None))
+
+
+class TestUnwritable(JournalTestCase):
+
+    def block_directory(self):
+        # The journal's directory is a file: nothing can be written.
+        with open(journal.directory(), 'w', encoding='utf-8'):
+            pass
+
+    def test_removal_refused_when_intent_cannot_be_written(self):
+        self.block_directory()
+        exc = self.assertRaises(
+            errors.JournalUnwritable,
+            journal.Recorder('disable', CLOUD).intend,
+            port(state(groups=[fakes.SG_ID])), REMOVAL)
+        self.assertEqual(journal.path(), exc.path)
+        self.assertTrue(exc.reason)
+        self.assertIsNone(exc.applied)
+
+    def test_addition_goes_ahead_with_a_warning(self):
+        self.block_directory()
+        logger = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
+        recorder = journal.Recorder('pair add', CLOUD)
+        before = port(state())
+        recorder.intend(before, ADDITION)
+        self.assertIn(f'The journal {journal.path()} cannot be written',
+                      logger.output)
+        # No intent, so no applied line is attempted.
+        recorder.applied(before, port(state(pairs=[PAIR_A], revision=4)))
+        self.assertTrue(os.path.isfile(journal.directory()))
+
+    def test_applied_line_cannot_be_written(self):
+        recorder = journal.Recorder('disable', CLOUD)
+        before = port(state(groups=[fakes.SG_ID]))
+        after = port(state(False, revision=4))
+        recorder.intend(before, REMOVAL)
+        os.remove(journal.path())
+        os.mkdir(journal.path())
+        exc = self.assertRaises(errors.JournalUnwritable, recorder.applied,
+                                before, after)
+        self.assertIs(after, exc.applied)
+        self.assertEqual(journal.path(), exc.path)
+        shutil.rmtree(journal.path())
+
+    def test_dry_records_nothing(self):
+        dry = journal.Dry()
+        dry.intend(port(state(groups=[fakes.SG_ID])), REMOVAL)
+        dry.applied(port(state()), port(state(False)))
+        self.assertFalse(os.path.exists(journal.directory()))
 
 
 class TestRemoved(base.TestCase):

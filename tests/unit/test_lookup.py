@@ -117,14 +117,6 @@ class TestFindPort(base.TestCase):
         self.assertIn("'10.0.0.77' was found on network "
                       f"{fakes.NETWORK_ID}", str(exc))
 
-    def test_other_error(self):
-        self.client.find_port.side_effect = fakes.neutron_error(
-            403, 'PolicyNotAuthorized', 'disallowed by policy')
-        exc = self.assertRaises(
-            exceptions.CommandError, lookup.find_port, self.client, 'web-1')
-        self.assertIn('port web-1', str(exc))
-        self.assertIn('disallowed by policy', str(exc))
-
 
 class TestNetworkId(base.TestCase):
 

@@ -2,9 +2,12 @@
 
 import copy
 
+from hypothesis import given
+from hypothesis import strategies as st
 from osc_lib import exceptions
 from osc_lib.test import base
 
+from osc_portsec import changes
 from osc_portsec import pairs
 from osc_portsec import plans
 from tests.unit import fakes
@@ -13,6 +16,11 @@ from tests.unit import fakes
 OTHER_MAC = 'fa:16:3e:aa:bb:cc'
 PAIR_A = {'ip_address': '10.0.0.9', 'mac_address': fakes.PORT_MAC}
 PAIR_B = {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC}
+
+
+def said(plan):
+    """The plan's changes as a table shows them."""
+    return [changes.words(c) for c in plan.changes]
 
 
 class TestPairAdd(base.TestCase):
@@ -29,7 +37,7 @@ class TestPairAdd(base.TestCase):
         self.assertEqual(
             ['added allowed address pair 10.0.0.10',
              'skipped allowed address pair 10.0.0.9: already on the port'],
-            plan.changes,
+            said(plan),
         )
         self.assertEqual([], plan.warnings)
         self.assertEqual([PAIR_A], port.allowed_address_pairs)
@@ -40,7 +48,7 @@ class TestPairAdd(base.TestCase):
         self.assertEqual({}, plan.attrs)
         self.assertEqual(
             ['skipped allowed address pair 10.0.0.9/32: already on the port'],
-            plan.changes,
+            said(plan),
         )
 
     def test_given_more_than_once(self):
@@ -62,7 +70,7 @@ class TestPairAdd(base.TestCase):
              'skipped allowed address pair 10.0.0.9/32: already on the port',
              f'skipped allowed address pair 10.0.0.10/32 ({fakes.PORT_MAC}): '
              f'given more than once'],
-            plan.changes,
+            said(plan),
         )
 
     def test_restored(self):
@@ -78,7 +86,7 @@ class TestPairAdd(base.TestCase):
             [f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
              f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
              f'already on the port'],
-            plan.changes,
+            said(plan),
         )
         self.assertEqual([PAIR_A], port.allowed_address_pairs)
 
@@ -97,7 +105,7 @@ class TestPairAdd(base.TestCase):
             ['added allowed address pair 10.0.0.10',
              f'restored allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
              f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
-            plan.changes,
+            said(plan),
         )
 
     def test_typed_and_recorded_is_added_once(self):
@@ -114,7 +122,7 @@ class TestPairAdd(base.TestCase):
         self.assertEqual(
             ['added allowed address pair 10.0.0.9',
              f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
-            plan.changes,
+            said(plan),
         )
 
     def test_restored_open_to_all_warns(self):
@@ -123,7 +131,7 @@ class TestPairAdd(base.TestCase):
             port, [], 'web-1', restored=[pairs.Pair('0.0.0.0/0')]
         )
         self.assertEqual(['restored allowed address pair 0.0.0.0/0'],
-                         plan.changes)
+                         said(plan))
         self.assertEqual(1, len(plan.warnings))
         self.assertIn('Allowed address pair 0.0.0.0/0 on port web-1',
                       plan.warnings[0])
@@ -173,7 +181,7 @@ class TestPairRemove(base.TestCase):
         self.assertEqual({'allowed_address_pairs': [PAIR_B]}, plan.attrs)
         self.assertEqual(
             [f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})'],
-            plan.changes,
+            said(plan),
         )
         self.assertEqual([PAIR_A, PAIR_B], port.allowed_address_pairs)
 
@@ -203,13 +211,13 @@ class TestPairClear(base.TestCase):
         self.assertEqual(
             [f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
              f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
-            plan.changes,
+            said(plan),
         )
 
     def test_empty(self):
         plan = plans.pair_clear(fakes.make_port())
         self.assertEqual({}, plan.attrs)
-        self.assertEqual(['no allowed address pairs to clear'], plan.changes)
+        self.assertEqual(['no allowed address pairs to clear'], said(plan))
 
 
 class TestDisable(base.TestCase):
@@ -231,7 +239,7 @@ class TestDisable(base.TestCase):
              f'removed security group {fakes.SG2_ID}',
              f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
              'disabled port security'],
-            plan.changes,
+            said(plan),
         )
 
     def test_groups_without_pairs(self):
@@ -247,7 +255,7 @@ class TestDisable(base.TestCase):
         self.assertEqual(
             [f'removed security group web ({fakes.SG_ID})',
              'disabled port security'],
-            plan.changes,
+            said(plan),
         )
 
     def test_pairs_without_groups(self):
@@ -261,21 +269,21 @@ class TestDisable(base.TestCase):
         self.assertEqual(
             [f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
              'disabled port security'],
-            plan.changes,
+            said(plan),
         )
 
     def test_nothing_attached(self):
         port = fakes.make_port(security_groups=[])
         plan = plans.disable(port, {}, 'web-1')
         self.assertEqual({'is_port_security_enabled': False}, plan.attrs)
-        self.assertEqual(['disabled port security'], plan.changes)
+        self.assertEqual(['disabled port security'], said(plan))
 
     def test_already_disabled(self):
         port = fakes.make_port(port_security_enabled=False,
                                security_groups=[])
         plan = plans.disable(port, {}, 'web-1')
         self.assertEqual({}, plan.attrs)
-        self.assertEqual(['port security is already disabled'], plan.changes)
+        self.assertEqual(['port security is already disabled'], said(plan))
 
     def test_no_extension(self):
         port = fakes.make_port(port_security_enabled=None)
@@ -288,8 +296,7 @@ class TestEnable(base.TestCase):
     def test_enable_with_groups(self):
         port = fakes.make_port(port_security_enabled=False,
                                security_groups=[])
-        plan = plans.enable(port, [fakes.SG_ID, fakes.SG_ID],
-                            {fakes.SG_ID: 'web'}, 'web-1')
+        plan = plans.enable(port, 'web-1', {fakes.SG_ID: 'web'})
         self.assertEqual(
             {'is_port_security_enabled': True,
              'security_group_ids': [fakes.SG_ID]},
@@ -298,14 +305,14 @@ class TestEnable(base.TestCase):
         self.assertEqual(
             ['enabled port security',
              f'added security group web ({fakes.SG_ID})'],
-            plan.changes,
+            said(plan),
         )
         self.assertEqual([], plan.warnings)
 
     def test_enable_without_groups_warns(self):
         port = fakes.make_port(port_security_enabled=False,
                                security_groups=[])
-        plan = plans.enable(port, [], {}, 'web-1')
+        plan = plans.enable(port, 'web-1', {})
         self.assertEqual({'is_port_security_enabled': True}, plan.attrs)
         self.assertEqual(1, len(plan.warnings))
         self.assertIn('Port web-1 has port security enabled and no security '
@@ -314,17 +321,18 @@ class TestEnable(base.TestCase):
 
     def test_group_already_on_port_not_added(self):
         port = fakes.make_port()
-        plan = plans.enable(port, [fakes.SG_ID, fakes.SG2_ID], {}, 'web-1')
+        plan = plans.enable(port, 'web-1',
+                            {fakes.SG_ID: None, fakes.SG2_ID: None})
         self.assertEqual(
             {'security_group_ids': [fakes.SG_ID, fakes.SG2_ID]}, plan.attrs
         )
         self.assertEqual([f'added security group {fakes.SG2_ID}'],
-                         plan.changes)
+                         said(plan))
 
     def test_already_enabled(self):
-        plan = plans.enable(fakes.make_port(), [fakes.SG_ID], {}, 'web-1')
+        plan = plans.enable(fakes.make_port(), 'web-1', {fakes.SG_ID: None})
         self.assertEqual({}, plan.attrs)
-        self.assertEqual(['port security is already enabled'], plan.changes)
+        self.assertEqual(['port security is already enabled'], said(plan))
         self.assertEqual([], plan.warnings)
 
     def test_restore_pairs(self):
@@ -332,7 +340,7 @@ class TestEnable(base.TestCase):
                                security_groups=[])
         restore = [PAIR_A, PAIR_B]
         original = copy.deepcopy(restore)
-        plan = plans.enable(port, [fakes.SG_ID], {}, 'web-1',
+        plan = plans.enable(port, 'web-1', {fakes.SG_ID: None},
                             restore_pairs=restore)
         self.assertEqual(
             {'is_port_security_enabled': True,
@@ -345,28 +353,28 @@ class TestEnable(base.TestCase):
              f'added security group {fakes.SG_ID}',
              f'restored allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
              f'restored allowed address pair 10.0.1.0/24 ({OTHER_MAC})'],
-            plan.changes,
+            said(plan),
         )
         self.assertEqual(original, restore)
 
     def test_restore_pairs_already_there(self):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A])
-        plan = plans.enable(port, [], {}, 'web-1', restore_pairs=[PAIR_A])
+        plan = plans.enable(port, 'web-1', {}, restore_pairs=[PAIR_A])
         self.assertEqual({}, plan.attrs)
         self.assertEqual(
             [f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
              f'already on the port',
              'port security is already enabled'],
-            plan.changes,
+            said(plan),
         )
 
     def test_restore_pairs_repeated(self):
         port = fakes.make_port(port_security_enabled=False,
                                security_groups=[],
                                allowed_address_pairs=[PAIR_A])
-        plan = plans.enable(port, [fakes.SG_ID], {fakes.SG_ID: 'web'},
-                            'web-1', restore_pairs=[PAIR_A, PAIR_B, PAIR_B],
-                            restored_groups=[fakes.SG_ID])
+        plan = plans.enable(port, 'web-1', {},
+                            restore_pairs=[PAIR_A, PAIR_B, PAIR_B],
+                            restored_groups={fakes.SG_ID: 'web'})
         self.assertEqual(
             {'is_port_security_enabled': True,
              'security_group_ids': [fakes.SG_ID],
@@ -381,10 +389,121 @@ class TestEnable(base.TestCase):
              f'already on the port',
              f'skipped allowed address pair 10.0.1.0/24 ({OTHER_MAC}): '
              f'given more than once'],
-            plan.changes,
+            said(plan),
         )
 
     def test_no_extension(self):
         port = fakes.make_port(port_security_enabled=None)
-        self.assertRaises(exceptions.CommandError, plans.enable, port, [],
-                          {}, 'web-1')
+        self.assertRaises(exceptions.CommandError, plans.enable, port,
+                          'web-1', {})
+
+
+class TestChangesAsData(base.TestCase):
+
+    def test_disable_changes(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        plan = plans.disable(port, {fakes.SG_ID: 'web'}, 'web-1')
+        self.assertEqual(
+            [changes.group('remove', fakes.SG_ID, 'web'),
+             changes.pair('remove', '10.0.0.9', fakes.PORT_MAC),
+             changes.Change('disable', 'port_security')],
+            plan.changes)
+        self.assertTrue(plan.removes)
+
+    def test_add_is_not_a_removal(self):
+        plan = plans.pair_add(fakes.make_port(), [pairs.Pair('10.0.0.9')],
+                              'web-1')
+        self.assertEqual([changes.pair('add', '10.0.0.9', None)],
+                         plan.changes)
+        self.assertFalse(plan.removes)
+
+    def test_clear_and_remove_are_removals(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        self.assertTrue(plans.pair_clear(port).removes)
+        self.assertTrue(plans.pair_remove(
+            port, [pairs.Pair('10.0.0.9')], 'web-1').removes)
+        self.assertFalse(plans.pair_clear(fakes.make_port()).removes)
+
+    def test_pair_add_notes_first(self):
+        note = changes.Change('note', 'journal', {
+            'command': 'pair clear', 'recorded_revision': 2,
+            'current_revision': 3})
+        plan = plans.pair_add(fakes.make_port(), [], 'web-1',
+                              restored=[pairs.as_pair(PAIR_A)],
+                              notes=[note])
+        self.assertEqual(
+            [note, changes.pair('restore', '10.0.0.9', fakes.PORT_MAC)],
+            plan.changes)
+
+    def test_enable_notes_first_and_restore_wins(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[])
+        skipped = changes.group('skip', fakes.SG2_ID, None, 'gone')
+        plan = plans.enable(port, 'web-1', {fakes.SG_ID: 'web'},
+                            restored_groups={fakes.SG_ID: 'web'},
+                            notes=[skipped])
+        self.assertEqual(
+            {'is_port_security_enabled': True,
+             'security_group_ids': [fakes.SG_ID]}, plan.attrs)
+        self.assertEqual(
+            [skipped, changes.Change('enable', 'port_security'),
+             changes.group('restore', fakes.SG_ID, 'web')],
+            plan.changes)
+
+    def test_enable_keeps_groups_on_port(self):
+        port = fakes.make_port(port_security_enabled=False)
+        plan = plans.enable(port, 'web-1', {fakes.SG2_ID: 'db'})
+        self.assertEqual(
+            {'is_port_security_enabled': True,
+             'security_group_ids': [fakes.SG_ID, fakes.SG2_ID]},
+            plan.attrs)
+
+    def test_pure(self):
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        before = port.to_dict()
+        plans.pair_clear(port)
+        plans.disable(port, {}, 'web-1')
+        plans.pair_add(port, [pairs.Pair('10.0.0.10')], 'web-1')
+        plans.pair_remove(port, [pairs.Pair('10.0.0.9')], 'web-1')
+        self.assertEqual(before, port.to_dict())
+
+
+_IPS = st.sampled_from(['10.0.0.9', '10.0.0.10', '10.1.0.0/24',
+                        '2001:db8::1', '192.0.2.0/28'])
+_MACS = st.sampled_from([None, fakes.PORT_MAC, OTHER_MAC])
+
+
+class TestProperties(base.TestCase):
+
+    @given(
+        st.lists(st.builds(
+            lambda ip, mac: {'ip_address': ip,
+                             'mac_address': mac or fakes.PORT_MAC},
+            _IPS, _MACS),
+            max_size=4,
+            unique_by=lambda p: (p['ip_address'], p['mac_address'])),
+        st.lists(st.builds(pairs.Pair, _IPS, _MACS), min_size=1,
+                 max_size=4),
+    )
+    def test_add_then_remove_restores_the_list(self, stored, requested):
+        port = fakes.make_port(allowed_address_pairs=stored)
+        added = plans.pair_add(port, requested, 'web-1')
+        if not added.attrs:
+            return
+        after_add = fakes.make_port(
+            allowed_address_pairs=[
+                {'ip_address': p['ip_address'],
+                 'mac_address': p.get('mac_address') or fakes.PORT_MAC}
+                for p in added.attrs['allowed_address_pairs']],
+            revision_number=4)
+        new = [c.detail for c in added.changes if c.action == 'add']
+        removed = plans.pair_remove(
+            after_add,
+            [pairs.Pair(d['ip_address'], d['mac_address']) for d in new],
+            'web-1')
+        key = {pairs.pair_key(p, fakes.PORT_MAC)
+               for p in removed.attrs['allowed_address_pairs']}
+        self.assertEqual(
+            {pairs.pair_key(p, fakes.PORT_MAC) for p in stored}, key)
+        self.assertEqual(len(stored),
+                         len(removed.attrs['allowed_address_pairs']))

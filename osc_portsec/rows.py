@@ -1,37 +1,33 @@
-"""What the commands show about a port, computed from the port as read."""
+"""The values of the output columns, from a port as read or an outcome.
+
+Pure functions: they take what was read (the port, the security groups'
+names) and return a dict keyed by the column names of
+:mod:`osc_portsec.columns`.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Mapping, TYPE_CHECKING
 
-from osc_portsec import update
+from osc_portsec import changes
+from osc_portsec import port_state
 
+if TYPE_CHECKING:
+    from openstack.network.v2.port import Port
 
-def group_names(client: Any, ids: Iterable[str]) -> dict[str, str | None]:
-    """Names of the security groups ``ids``, in one list request.
+    from osc_portsec import update
 
-    A group the caller cannot see (another project's, or deleted) maps to
-    None; a group without a name maps to ''.
-    """
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    names: dict[str, str | None] = dict.fromkeys(wanted)
-    for group in client.security_groups(id=wanted, fields=['id', 'name']):
-        names[group.id] = group.name or ''
-    return names
+Names = Mapping[str, 'str | None']
 
 
-def disable_would_remove(
-    port: Any, names: dict[str, str | None]
-) -> dict[str, Any] | None:
+def disable_would_remove(port: Port, names: Names) -> dict[str, Any] | None:
     """What a ``disable`` has to remove, and the refusal a plain one gets.
 
     Neutron checks the pairs first: with pairs present it answers 409
     ``AddressPairAndPortSecurityRequired``, else with security groups 409
     ``PortSecurityPortHasSecurityGroup``.
     """
-    current = update.state(port)
+    current = port_state.state(port)
     if not current['port_security_enabled']:
         return None
     groups = [
@@ -52,9 +48,9 @@ def disable_would_remove(
     }
 
 
-def port_values(port: Any, names: dict[str, str | None]) -> dict[str, Any]:
+def port_values(port: Port, names: Names) -> dict[str, Any]:
     """The values of every ``show``/``list`` column for ``port``."""
-    current = update.state(port)
+    current = port_state.state(port)
     return {
         'id': port.id,
         'name': port.name,
@@ -76,36 +72,21 @@ def port_values(port: Any, names: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
-_WOULD = {
-    'added': 'add',
-    'disabled': 'disable',
-    'enabled': 'enable',
-    'removed': 'remove',
-    'restored': 'restore',
-    'skipped': 'skip',
-}
-
-
-def would(change: str) -> str:
-    """A change as a dry run reports it: 'removed X' -> 'would remove X'."""
-    verb, space, rest = change.partition(' ')
-    if verb not in _WOULD:
-        return change
-    return f'would {_WOULD[verb]}{space}{rest}'
-
-
 def change_values(outcome: update.Outcome) -> dict[str, Any]:
     """The values of the mutation commands' columns for one port."""
     after = outcome.after
-    current = update.state(after)
-    changes = outcome.plan.changes
-    if outcome.result == 'dry-run':
-        changes = [would(c) for c in changes]
+    current = port_state.state(after)
+    done = [*outcome.notes, *outcome.plan.changes]
+    dry_run = outcome.result == 'dry-run'
     return {
         'id': after.id,
         'name': after.name,
         'result': outcome.result,
-        'changes': changes,
+        'changes': [changes.words(c, dry_run) for c in done],
+        'changed': changes.summary(
+            done, port_state.flag(outcome.before), current[
+                'port_security_enabled']
+        ),
         'port_security_enabled': current['port_security_enabled'],
         'security_group_ids': current['security_group_ids'],
         'allowed_address_pairs': current['allowed_address_pairs'],

@@ -1,0 +1,163 @@
+"""Tests of osc_portsec.audit: the filters of the list audit."""
+
+import argparse
+import types
+from unittest import mock
+
+from openstack.compute.v2 import _proxy as compute_proxy
+from openstack.compute.v2 import server as _server
+from openstack import exceptions as sdk_exc
+from openstack.identity.v3 import _proxy as identity_proxy
+from openstack.identity.v3 import project as _project
+from openstack.network.v2 import _proxy
+from osc_lib import exceptions
+from osc_lib.test import base
+
+from osc_portsec import audit
+from osc_portsec import columns
+from tests.unit import fakes
+
+
+PAIR_A = {'ip_address': '10.0.0.9', 'mac_address': fakes.PORT_MAC}
+SERVER_ID = 'd6b0e6a0-1f2e-4c3d-8b9a-7f6e5d4c3b2a'
+OTHER_PROJECT = '9f8e7d6c5b4a49388271605f4e3d2c1b'
+
+
+class TestKeep(base.TestCase):
+
+    def test_filters(self):
+        on = fakes.make_port()
+        paired = fakes.make_port(allowed_address_pairs=[PAIR_A])
+        off = fakes.make_port(port_security_enabled=False,
+                              security_groups=[])
+        missing = fakes.make_port(port_security_enabled=None)
+        for port, security, with_pairs, kept in (
+            (on, None, False, True),
+            (on, 'enabled', False, True),
+            (on, 'disabled', False, False),
+            (off, 'disabled', False, True),
+            (off, 'enabled', False, False),
+            (missing, 'enabled', False, False),
+            (missing, 'disabled', False, False),
+            (missing, None, False, True),
+            (on, None, True, False),
+            (paired, 'enabled', True, True),
+        ):
+            self.assertEqual(kept, audit.keep(port, security, with_pairs),
+                             (port.is_port_security_enabled, security,
+                              with_pairs))
+
+
+class TestPorts(base.TestCase):
+
+    def test_one_query(self):
+        client = mock.Mock(spec=_proxy.Proxy)
+        wanted = fakes.make_port(port_security_enabled=False,
+                                 security_groups=[])
+        client.ports.return_value = iter([fakes.make_port(), wanted])
+        found = audit.ports(client, {'fields': ['id']}, 'disabled', False)
+        self.assertEqual([wanted], found)
+        client.ports.assert_called_once_with(fields=['id'])
+
+
+class AppTestCase(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.identity = mock.Mock(spec=identity_proxy.Proxy)
+        self.compute = mock.Mock(spec=compute_proxy.Proxy)
+        self.network = mock.Mock(spec=_proxy.Proxy)
+        self.neutron = fakes.FakeNeutron(self.network)
+        self.neutron.networks[fakes.NETWORK_ID] = 'private'
+        self.app = types.SimpleNamespace(client_manager=types.SimpleNamespace(
+            auth_ref=fakes.auth_ref(project_id=fakes.PROJECT_ID,
+                                    project_name=fakes.PROJECT_NAME),
+            sdk_connection=types.SimpleNamespace(identity=self.identity,
+                                                 compute=self.compute),
+            network=self.network,
+        ))
+
+
+class TestProjectId(AppTestCase):
+
+    def test_own_project_by_name_or_id(self):
+        for value in (fakes.PROJECT_NAME, fakes.PROJECT_ID):
+            self.assertEqual(fakes.PROJECT_ID,
+                             audit.project_id(self.app, value))
+        self.identity.find_project.assert_not_called()
+
+    def test_other_project(self):
+        self.identity.find_project.return_value = _project.Project(
+            id=OTHER_PROJECT, name='ops', _synchronized=True)
+        self.assertEqual(OTHER_PROJECT, audit.project_id(self.app, 'ops'))
+        self.identity.find_project.assert_called_once_with(
+            'ops', ignore_missing=True)
+
+    def test_not_found(self):
+        self.identity.find_project.return_value = None
+        exc = self.assertRaises(exceptions.CommandError, audit.project_id,
+                                self.app, 'ops')
+        self.assertIn("Project 'ops' was not found", str(exc))
+
+    def test_lookup_forbidden(self):
+        self.identity.find_project.side_effect = fakes.sdk_error(
+            403, {'error': {'message': 'forbidden'}})
+        # An ID is taken as given; a name cannot be.
+        self.assertEqual(OTHER_PROJECT,
+                         audit.project_id(self.app, OTHER_PROJECT))
+        exc = self.assertRaises(exceptions.CommandError, audit.project_id,
+                                self.app, 'ops')
+        self.assertEqual(
+            "Project 'ops' could not be looked up (Keystone answered HTTP "
+            "403); give the project ID instead.", str(exc))
+
+
+class TestServerId(AppTestCase):
+
+    def test_uuid_taken_as_given(self):
+        self.assertEqual(SERVER_ID, audit.server_id(self.app, SERVER_ID))
+        self.compute.find_server.assert_not_called()
+
+    def test_name(self):
+        self.compute.find_server.return_value = _server.Server(
+            id=SERVER_ID, name='vm-1', _synchronized=True)
+        self.assertEqual(SERVER_ID, audit.server_id(self.app, 'vm-1'))
+        self.compute.find_server.assert_called_once_with(
+            'vm-1', ignore_missing=False)
+
+    def test_not_found(self):
+        self.compute.find_server.side_effect = sdk_exc.NotFoundException(
+            'No Server found for vm-9')
+        exc = self.assertRaises(exceptions.CommandError, audit.server_id,
+                                self.app, 'vm-9')
+        self.assertIn("Server 'vm-9' was not found", str(exc))
+
+
+class TestQuery(AppTestCase):
+
+    def args(self, **given):
+        values = dict(network=None, project=None, server=None,
+                      device_owner=None, fixed_ip=None)
+        values.update(given)
+        return argparse.Namespace(**values)
+
+    def test_fields_only(self):
+        self.assertEqual(
+            {'fields': columns.fields(columns.LIST_COLUMNS)},
+            audit.query(self.app, self.args(), columns.LIST_COLUMNS))
+
+    def test_every_filter(self):
+        query = audit.query(
+            self.app,
+            self.args(network='private', project=fakes.PROJECT_NAME,
+                      server=SERVER_ID, device_owner='compute:nova',
+                      fixed_ip='10.0.0.5'),
+            columns.LIST_COLUMNS)
+        self.assertEqual(
+            {'fields': columns.fields(columns.LIST_COLUMNS),
+             'network_id': fakes.NETWORK_ID,
+             'project_id': fakes.PROJECT_ID,
+             'device_id': SERVER_ID,
+             'device_owner': 'compute:nova',
+             'fixed_ips': ['ip_address=10.0.0.5']},
+            query)
