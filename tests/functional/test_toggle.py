@@ -108,12 +108,17 @@ def test_journal_is_private_and_holds_no_secrets(cli, make_port):
     text = journal.read_text()
     entries = [json.loads(line) for line in text.splitlines()]
     mine = [e for e in entries if e['port_id'] == port['id']]
-    assert mine[-1]['command'] == 'pair clear'
-    assert mine[-1]['before']['allowed_address_pairs'][0]['ip_address'] == \
+    # Written ahead: the intent with the state before, then the state after
+    # once Neutron confirmed the change.
+    intent, applied = mine[-2:]
+    assert (intent['phase'], applied['phase']) == ('intent', 'applied')
+    assert intent['id'] == applied['id']
+    assert intent['command'] == 'pair clear'
+    assert intent['before']['allowed_address_pairs'][0]['ip_address'] == \
         '10.50.2.40'
-    assert mine[-1]['after']['allowed_address_pairs'] == []
-    assert mine[-1]['cloud'] == 'demo'
-    assert mine[-1]['auth_url'].startswith('http://127.0.0.1:')
+    assert applied['after']['allowed_address_pairs'] == []
+    assert intent['cloud'] == 'demo'
+    assert intent['auth_url'].startswith('http://127.0.0.1:')
     for secret in ('password', 'token', 'secret'):
         assert secret not in text.lower()
 

@@ -1,0 +1,118 @@
+"""The network fails after Neutron applied a change: the tool finds out.
+
+A loopback proxy (tests/functional/faultproxy.py) sits between the real
+``openstack`` binary and the real Neutron and loses the reply to a PUT, or
+the PUT itself; the tool must re-read the port and report the truth.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from tests.functional import conftest
+from tests.functional import faultproxy
+
+PS = ('port', 'security')
+
+
+class ProxiedCli(conftest.Cli):
+    """The demo user, with the network endpoint behind the proxy."""
+
+    def __init__(self, base: conftest.Cli, config: pathlib.Path):
+        super().__init__(base.state_home, base.workdir)
+        self.config = config
+
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        env['OS_CLIENT_CONFIG_FILE'] = str(self.config)
+        return env
+
+
+def _neutron_url(cli: conftest.Cli) -> str:
+    catalog = cli.ok('catalog', 'show', 'network')
+    return next(e['url'] for e in catalog['endpoints']
+                if e['interface'] == 'public')
+
+
+@pytest.fixture(scope='module')
+def proxy(cli: conftest.Cli) -> Iterator[faultproxy.FaultProxy]:
+    with faultproxy.FaultProxy(_neutron_url(cli)) as running:
+        yield running
+
+
+@pytest.fixture(scope='module')
+def proxied(cli: conftest.Cli, proxy: faultproxy.FaultProxy,
+            tmp_path_factory: pytest.TempPathFactory) -> ProxiedCli:
+    config = yaml.safe_load(pathlib.Path(conftest.clouds_yaml()).read_text())
+    config['clouds']['demo']['network_endpoint_override'] = proxy.url
+    path = tmp_path_factory.mktemp('proxied') / 'clouds.yaml'
+    path.write_text(yaml.safe_dump(config))
+    return ProxiedCli(cli, path)
+
+
+def _journal(cli: conftest.Cli) -> list[dict[str, Any]]:
+    path = cli.state_home / 'osc-portsec' / 'journal.jsonl'
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_lost_reply_of_an_applied_change_is_reported_and_journalled(
+    cli, proxied, proxy, make_port
+):
+    port = make_port('--allowed-address', 'ip-address=10.50.7.10')
+    proxy.arm('lose-reply')
+    [row] = proxied.ok(*PS, 'disable', port['id'])
+    assert proxy.puts_seen >= 1
+    assert row['result'] == 'updated'
+    assert any('reply to the update was lost' in c for c in row['changes'])
+    after = cli.port(port['id'])
+    assert after['port_security_enabled'] is False
+    assert after['revision_number'] == port['revision_number'] + 1
+    # Journalled, so the restore puts back what the disable removed.
+    applied = [e for e in _journal(proxied)
+               if e.get('port_id') == port['id']
+               and e.get('phase') == 'applied']
+    assert applied
+    [back] = proxied.ok(*PS, 'enable', port['id'], '--restore')
+    assert back['result'] == 'updated'
+    restored = cli.port(port['id'])
+    assert restored['port_security_enabled'] is True
+    assert [p['ip_address'] for p in restored['allowed_address_pairs']] == [
+        '10.50.7.10'
+    ]
+
+
+def test_request_lost_before_neutron_is_reported_as_not_applied(
+    cli, proxied, proxy, make_port
+):
+    port = make_port()
+    proxy.arm('reset')
+    stderr = proxied.fails(*PS, 'pair', 'add', port['id'],
+                           '--allowed-address', 'ip-address=10.50.7.20')
+    assert 'was not applied' in stderr
+    assert 'HTTPConnectionPool' not in stderr
+    after = cli.port(port['id'])
+    assert after['revision_number'] == port['revision_number']
+    assert after['allowed_address_pairs'] == []
+
+
+def test_lost_reply_with_neutron_gone_says_it_may_be_applied(
+    cli, proxied, proxy, make_port
+):
+    port = make_port('--allowed-address', 'ip-address=10.50.7.30')
+    proxy.arm('lose-reply-then-down')
+    try:
+        stderr = proxied.fails(*PS, 'pair', 'clear', port['id'])
+    finally:
+        proxy.arm('pass')
+    assert 'may have been applied' in stderr
+    assert f"openstack port security show {port['id']}" in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    # It was, in fact: the proxy forwarded the PUT before going down.
+    assert cli.port(port['id'])['allowed_address_pairs'] == []
