@@ -120,6 +120,9 @@ def _address(value: str | None, option: str) -> Any:
     if value is None:
         return None
     try:
+        if '%' in value:
+            # Python accepts an IPv6 scope (fe80::1%eth0); Neutron does not.
+            raise ValueError(value)
         return ipaddress.ip_address(value.strip())
     except ValueError:
         raise InvalidPacket(
