@@ -100,9 +100,12 @@ def free(packet: _packet.Packet, backend: str) -> str | None:
                     f'(neighbour discovery / multicast listener) '
                     f'{"in" if packet.direction == "ingress" else "out"}')
     if packet.direction == _packet.INGRESS:
-        if _is_udp_to(packet, _DHCP_SERVER):
-            return (f'{backend} always lets DHCP replies of the subnet\'s '
-                    f'DHCP server in')
+        if _is_udp_to(packet, _DHCP_SERVER) and (
+                backend != OVN or packet.remote_ip is None):
+            # ovn: only OVN's own DHCP responder bypasses the ACLs; a reply
+            # sent by another port (--remote-ip given) meets the rules.
+            return (f'{backend} always lets DHCP replies of the network\'s '
+                    f'DHCP service in')
     elif backend != OVN and _is_udp_to(packet, _DHCP_CLIENT):
         # ovn: DHCP requests need an egress rule (no bypass ACL).
         return f'{backend} always lets a port\'s DHCP requests out'
