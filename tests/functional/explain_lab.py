@@ -26,6 +26,9 @@ class Lab:
 
     def __init__(self, conn: openstack.connection.Connection, name: str):
         self.conn = conn
+        # Every group made, so that close() removes what a failed build
+        # left behind.
+        self.made_groups: list[str] = []
         self.net = conn.network.create_network(name=name)
         self.subnets = {
             4: conn.network.create_subnet(
@@ -84,6 +87,7 @@ class Lab:
             for rule in list(sg.security_group_rules or []):
                 self.conn.network.delete_security_group_rule(rule['id'])
             ids[group.name] = sg.id
+            self.made_groups.append(sg.id)
         self._rules(case, ids)
         ports = {vm.name: self._port(case, vm, ids)
                  for vm in (case.a, *case.peers)}
@@ -100,6 +104,9 @@ class Lab:
         for port in self.conn.network.ports(network_id=self.net.id):
             self.conn.network.delete_port(port.id, ignore_missing=True)
         self.conn.network.delete_network(self.net.id, ignore_missing=True)
+        for sg_id in self.made_groups:
+            self.conn.network.delete_security_group(sg_id,
+                                                    ignore_missing=True)
 
 
 def explain_args(case: cases.Case, built: Built) -> list[str]:
