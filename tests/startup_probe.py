@@ -26,6 +26,7 @@ del sys.meta_path[0]
 before = set(sys.modules)
 start = time.perf_counter()
 import osc_portsec.plugin  # noqa: E402,F401
+import osc_portsec.v2.explain  # noqa: E402,F401
 import osc_portsec.v2.port_security  # noqa: E402,F401
 elapsed = time.perf_counter() - start
 print(json.dumps({

@@ -179,6 +179,10 @@ class FakeNeutron:
             if ('network_id' in filters
                     and port.network_id != filters['network_id']):
                 continue
+            if 'security_groups' in filters and not set(
+                    filters['security_groups']) & set(
+                    port.security_group_ids or []):
+                continue
             if 'fixed_ips' in filters:
                 wanted = _fixed_ip_filter(filters['fixed_ips'])
                 has = [ip['ip_address'] for ip in port.fixed_ips or []]

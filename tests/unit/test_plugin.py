@@ -42,5 +42,8 @@ class TestPlugin(base.TestCase):
         added = json.loads(result.stdout.strip().splitlines()[-1])['added']
         self.assertIn('osc_portsec.plugin', added)
         self.assertIn('osc_portsec.v2.port_security', added)
+        self.assertIn('osc_portsec.v2.explain', added)
+        # The evaluator is imported only when 'explain' runs.
+        self.assertNotIn('osc_portsec.explain', added)
         foreign = [m for m in added if not m.startswith('osc_portsec')]
         self.assertEqual([], foreign)

@@ -1,0 +1,147 @@
+"""``openstack port security explain``: would this packet pass the port?
+
+OSC imports every command module on every ``openstack`` run, so this one
+imports only osc-lib and cliff; the evaluator is imported when the command
+runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+from osc_lib.command import command
+
+LOG = logging.getLogger(__name__)
+
+# Exit status when --expect disagrees with the verdict; 1 stays "the
+# command failed" (bad input, Neutron refused, ...).
+EXPECT_FAILED = 2
+
+_EPILOG = """examples:
+  would 10.0.0.9 reach SSH on web-1?
+    openstack port security explain web-1 --ingress --protocol tcp \\
+        --port 22 --remote-ip 10.0.0.9
+  may the router VM send from 192.168.5.7 (not its own address)?
+    openstack port security explain fw-1 --egress --local-ip 192.168.5.7 \\
+        --remote-ip 10.0.0.1
+  do the VRRP peers hear each other? (fails with exit 2 when not)
+    openstack port security explain lb-1 --ingress --protocol vrrp \\
+        --remote-ip 10.0.0.11 --expect pass
+"""
+
+
+class ExplainPortSecurity(command.ShowOne):
+    _description = (
+        'Say whether a packet would pass a port, what decides it and what '
+        'would change it'
+    )
+
+    # Set by take_action for run(): the one-line --expect disagreement.
+    _expect_failed: str | None = None
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.epilog = _EPILOG
+        parser.add_argument(
+            'port', metavar='<port>',
+            help='Port (name, ID or fixed IP address)')
+        direction = parser.add_mutually_exclusive_group(required=True)
+        direction.add_argument(
+            '--ingress', dest='direction', action='store_const',
+            const='ingress', help='The packet comes in to the port')
+        direction.add_argument(
+            '--egress', dest='direction', action='store_const',
+            const='egress', help='The packet goes out of the port')
+        parser.add_argument(
+            '--protocol', metavar='<protocol>',
+            help='IP protocol: tcp, udp, sctp, icmp, ipv6-icmp, vrrp, any '
+                 'other name Neutron accepts, or a number 0-255 '
+                 '(default: any)')
+        parser.add_argument(
+            '--port', metavar='<port-number>', type=int, dest='dst_port',
+            help='Destination port (tcp, udp, sctp)')
+        parser.add_argument(
+            '--icmp-type', metavar='<n>', type=int, help='ICMP type')
+        parser.add_argument(
+            '--icmp-code', metavar='<n>', type=int,
+            help='ICMP code (needs --icmp-type)')
+        parser.add_argument(
+            '--remote-ip', metavar='<ip-address>',
+            help='The other end: the source of ingress, the destination of '
+                 'egress')
+        parser.add_argument(
+            '--local-ip', metavar='<ip-address>',
+            help='The VM\'s side: the destination of ingress, the source of '
+                 'egress (default: the port\'s first fixed IP of the '
+                 'packet\'s IP version)')
+        parser.add_argument(
+            '--local-mac', metavar='<mac-address>',
+            help='Source MAC of an egress packet (default: the port\'s MAC)')
+        parser.add_argument(
+            '--ethertype', choices=('IPv4', 'IPv6'),
+            help='IP version when no address gives it')
+        parser.add_argument(
+            '--backend', choices=('ovn', 'openvswitch', 'iptables_hybrid'),
+            help='Apply this back end\'s semantics (default: the one the '
+                 'port\'s binding shows, else ovn)')
+        parser.add_argument(
+            '--network', metavar='<network>',
+            help='Look up port names and fixed IPs on this network only '
+                 '(name or ID)')
+        parser.add_argument(
+            '--expect', choices=('pass', 'drop'),
+            help=f'Exit {EXPECT_FAILED} when the verdict differs (for '
+                 f'scripts and CI checks)')
+        parser.add_argument(
+            '--long', action='store_true',
+            help='Also list every rule considered and why it did or did not '
+                 'match')
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_lib import exceptions
+
+        from osc_portsec import errors
+        from osc_portsec.explain import output
+        from osc_portsec.explain import packet as _packet
+        from osc_portsec.explain import prepare
+        from osc_portsec.explain import verdict
+        from osc_portsec import lookup
+
+        try:
+            wanted = _packet.parse(
+                parsed_args.direction, parsed_args.protocol,
+                parsed_args.dst_port, parsed_args.icmp_type,
+                parsed_args.icmp_code, parsed_args.remote_ip,
+                parsed_args.local_ip, parsed_args.local_mac,
+                parsed_args.ethertype)
+        except _packet.InvalidPacket as exc:
+            raise exceptions.CommandError(str(exc)) from None
+        client = self.app.client_manager.network  # type: ignore[attr-defined]
+        with errors.boundary(errors.Subject(parsed_args.port)):
+            net_id = lookup.network_id(client, parsed_args.network)
+            port = lookup.find_port(client, parsed_args.port, net_id)
+            facts = prepare.prepare(client, port)
+        packet = _packet.complete(wanted, list(facts.port.fixed_ips),
+                                  facts.port.mac_address)
+        answer = verdict.explain(facts, packet, parsed_args.backend,
+                                 parsed_args.long)
+        self._expect_failed = _disagreement(parsed_args.expect, answer)
+        return output.row(answer, parsed_args.long)
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        result = super().run(parsed_args)
+        if self._expect_failed:
+            LOG.error('%s', self._expect_failed)
+            return EXPECT_FAILED
+        return result
+
+
+def _disagreement(expect: str | None, answer: Any) -> str | None:
+    if expect is None or answer.verdict == expect:
+        return None
+    return (f'Expected {expect}, but the verdict is {answer.verdict} '
+            f'({answer.decided_by}): {answer.reason}')
