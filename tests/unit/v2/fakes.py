@@ -7,7 +7,6 @@ import fixtures
 from keystoneauth1 import access
 from keystoneauth1 import fixture as ks_fixture
 from openstack.compute.v2 import _proxy as compute_proxy
-from openstack import exceptions as sdk_exc
 from openstack.identity.v3 import _proxy as identity_proxy
 from openstack.network.v2 import _proxy as network_proxy
 from osc_lib.test import base
@@ -61,15 +60,6 @@ class TestPortSecurityCommand(base.TestCommand):
                      for sg in id if sg in self.groups])
 
     def find_ports(self, *ports):
-        """Make find_port answer each port by name or ID."""
-        by_ref = {}
-        for port in ports:
-            by_ref[port.id] = port
-            by_ref[port.name] = port
-
-        def find_port(ref, ignore_missing=True, **query):
-            if ref not in by_ref:
-                raise sdk_exc.NotFoundException(f'No Port found for {ref}')
-            return by_ref[ref]
-
-        self.network.find_port.side_effect = find_port
+        """Make the port lookups answer each port by name, ID or fixed IP."""
+        self.port_list = fakes.PortList(list(ports))
+        self.network.ports.side_effect = self.port_list

@@ -46,8 +46,7 @@ class TestShowPortSecurity(cmd_fakes.TestPortSecurityCommand):
     def test_show(self):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A])
         cols, data = self.run_show(port)
-        self.network.find_port.assert_called_once_with(
-            'web-1', ignore_missing=False)
+        self.network.ports.assert_called_once_with(name='web-1')
         self.network.security_groups.assert_called_once_with(
             id=[fakes.SG_ID], fields=['id', 'name'])
         self.network.update_port.assert_not_called()
@@ -138,16 +137,18 @@ class TestShowPortSecurity(cmd_fakes.TestPortSecurityCommand):
     def test_network(self):
         self.network.find_network.return_value = _network.Network(
             id=fakes.NETWORK_ID, name='private', _synchronized=True)
-        port = fakes.make_port()
-        self.network.ports.return_value = iter([port])
+        self.find_ports(fakes.make_port())
         parsed_args = self.check_parser(
             self.cmd, ['10.0.0.5', '--network', 'private'],
             [('port', '10.0.0.5'), ('network', 'private')])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.find_network.assert_called_once_with(
             'private', ignore_missing=False)
-        self.network.ports.assert_called_once_with(
-            fixed_ips='ip_address=10.0.0.5', network_id=fakes.NETWORK_ID)
+        self.assertEqual(
+            [{'name': '10.0.0.5', 'network_id': fakes.NETWORK_ID},
+             {'fixed_ips': ['ip_address=10.0.0.5'],
+              'network_id': fakes.NETWORK_ID}],
+            self.port_list.calls)
         self.assertEqual(fakes.PORT_ID, data[0])
 
     def test_not_found(self):
@@ -583,7 +584,7 @@ class TestAddPortSecurityPair(cmd_fakes.TestPortSecurityCommand):
                  '--allowed-address', value], [])
             self.assertRaises(exceptions.CommandError,
                               self.cmd.take_action, parsed_args)
-        self.network.find_port.assert_not_called()
+        self.network.ports.assert_not_called()
         self.assertEqual([], self.network.mock_calls)
 
     def test_no_pairs_no_restore(self):
@@ -1231,7 +1232,7 @@ class TestEnablePortSecurity(cmd_fakes.TestPortSecurityCommand):
         exc = self.assertRaises(exceptions.CommandError,
                                 self.cmd.take_action, parsed_args)
         self.assertIn("Security group 'nope' was not found", str(exc))
-        self.network.find_port.assert_not_called()
+        self.network.ports.assert_not_called()
         self.network.update_port.assert_not_called()
 
     def test_duplicate_group_name(self):
