@@ -80,6 +80,16 @@ def security_groups(client: Any, refs: Iterable[str]) -> dict[str, str]:
     return groups
 
 
+def fixed_ip_filter(text: str) -> str:
+    """The canonical IP for ``list --fixed-ip``.
+
+    Neutron matches the filter against fixed IPs as stored text, so
+    ``2001:DB8::5`` would find nothing; a value that cannot be an IP
+    address is refused rather than answered with an empty list.
+    """
+    return values.fixed_ip_filter(text)
+
+
 def port_queries(ref: str, net_id: str | None) -> list[tuple[str, dict]]:
     """What to ask Neutron for each reading of ``ref``: (how, filters).
 

@@ -214,6 +214,21 @@ class TestFindPort(base.TestCase):
         self.assertRaises(ks_exc.ConnectFailure, self.find, 'web-1')
 
 
+class TestFixedIpFilter(base.TestCase):
+
+    def test_canonical(self):
+        self.assertEqual('2001:db8::5',
+                         lookup.fixed_ip_filter('2001:0DB8:0:0::5'))
+        self.assertEqual('10.0.0.5', lookup.fixed_ip_filter('::ffff:a00:5'))
+
+    def test_refused(self):
+        for value in ('not-an-ip', '', '10.0.0.0/24', '010.0.0.5'):
+            exc = self.assertRaises(exceptions.CommandError,
+                                    lookup.fixed_ip_filter, value)
+            self.assertIn(f"'{value}' is not", str(exc))
+            self.assertIn('--fixed-ip', str(exc))
+
+
 class TestPortQueries(base.TestCase):
 
     def test_readings(self):
