@@ -153,15 +153,15 @@ def _zero_filled(text: str) -> str | None:
 
 
 def _not_an_ip(text: str, kind: str, example: str) -> exceptions.CommandError:
-    zero = _zero_filled(text.split('/')[0]) if text.count('.') == 3 else None
-    if zero is not None and zero != text.split('/')[0]:
+    address, slash, prefix = text.strip().partition('/')
+    zero = _zero_filled(address) if address.count('.') == 3 else None
+    if zero is not None and zero != address:
         # Neutron: "'010.0.0.5' is not an accepted IP address, '10.0.0.5'
         # is recommended": a leading zero could mean octal.
-        suffix = text[len(text.split('/')[0]):]
         return exceptions.CommandError(
             f"'{text}' is not an accepted {kind} because an octet has a "
             f"leading zero (Neutron refuses it: it could be octal); write "
-            f"{zero}{suffix} if that is what you mean."
+            f"{zero}{slash}{prefix} if that is what you mean."
         )
     return exceptions.CommandError(
         f"'{text}' is not a valid {kind}; use {example}."
