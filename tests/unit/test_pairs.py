@@ -107,6 +107,13 @@ class TestNormaliseIp(base.TestCase):
             )
             self.assertIn(f"'{value}' is not a valid CIDR", str(exc))
 
+    def test_leading_zero_in_cidr_refused(self):
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.normalise_ip, ' 10.09.0.0/16 '
+        )
+        self.assertIn("is not an accepted CIDR", str(exc))
+        self.assertIn('write 10.9.0.0/16', str(exc))
+
     def test_leading_zero_refused(self):
         # Neutron: "'010.0.0.5' is not an accepted IP address".
         exc = self.assertRaises(
@@ -533,6 +540,10 @@ def _ip_values(draw):
 _POOL_IPS = ['10.0.0.5', '10.0.0.5/32', '10.0.0.6', '10.0.0.0/24',
              '0.0.0.0/0', '2001:db8::5', '2001:db8::5/128', '2001:db8::/64']
 _POOL_MACS = [None, PORT_MAC, OTHER_MAC, 'fa:16:3e:00:00:01']
+# What other clients may have stored: the same values in other notations.
+_STORED_IPS = _POOL_IPS + ['10.0.0.77/24', '2001:DB8:0:0::5', '10.0.0.6/32',
+                           '2001:0db8::1/64']
+_STORED_MACS = _POOL_MACS[1:] + ['FA-16-3E-11-22-33', 'fa16.3eaa.bbcc']
 
 _requested = st.lists(
     st.builds(pairs.Pair, st.sampled_from(_POOL_IPS),
@@ -546,8 +557,8 @@ def _current(draw):
     # What Neutron stores: every pair has a MAC, and no two pairs are equal.
     stored = draw(st.lists(
         st.builds(lambda ip, mac: {'ip_address': ip, 'mac_address': mac},
-                  st.sampled_from(_POOL_IPS),
-                  st.sampled_from(_POOL_MACS[1:])),
+                  st.sampled_from(_STORED_IPS),
+                  st.sampled_from(_STORED_MACS)),
         max_size=6,
     ))
     unique = {}
