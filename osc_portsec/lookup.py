@@ -1,60 +1,69 @@
-"""Find the port a user means: by ID, by name or by one of its fixed IPs."""
+"""Every lookup: the port, network, security groups, project and server
+a user names.
+
+A reference that could mean two ports is an error that lists them all,
+never a guess. Lookups raise ``CommandError`` for what the user can act on
+(nothing found, more than one match, an empty argument); any other SDK or
+keystoneauth error is left to the command's error boundary.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, Iterable
 
 from openstack import exceptions as sdk_exc
 from osc_lib import exceptions
 
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+from osc_portsec import values
 
 
-def _describe(port: Any) -> str:
+def _describe(port: Any, how: list[str]) -> str:
     return (
-        f"{port.id} (network {port.network_id}, "
-        f"device owner {port.device_owner or 'none'})"
+        f"{port.id} (network {port.network_id}, device owner "
+        f"{port.device_owner or 'none'}; matches its {' and '.join(how)})"
     )
 
 
 def _ambiguous(
-    value: str, ports: list[Any], how: str
+    ref: str, found: dict[str, tuple[Any, list[str]]], net_id: str | None
 ) -> exceptions.CommandError:
-    candidates = '; '.join(_describe(p) for p in ports)
+    candidates = '; '.join(_describe(p, how) for p, how in found.values())
+    networks = {p.network_id for p, _ in found.values()}
+    hint = 'give the port ID'
+    if net_id is None and len(networks) > 1:
+        hint += ', or narrow the search with --network'
     return exceptions.CommandError(
-        f"More than one port has {how} '{value}': {candidates}; give the port "
-        f"ID, or narrow the search with --network."
+        f"Port reference '{ref}' matches {len(found)} ports: {candidates}; "
+        f"{hint}."
     )
 
 
 def network_id(client: Any, network: str | None) -> str | None:
-    """Resolve ``--network`` (name or ID) to an ID."""
-    if not network:
+    """Resolve ``--network`` (name or ID) to an ID; None when not given."""
+    if network is None:
         return None
+    ref = values.nonblank(network, 'network')
     try:
-        return client.find_network(network, ignore_missing=False).id
+        return str(client.find_network(ref, ignore_missing=False).id)
     except sdk_exc.NotFoundException:
         raise exceptions.CommandError(
-            f"Network '{network}' was not found; check it with 'openstack "
+            f"Network '{ref}' was not found; check it with 'openstack "
             f"network list'."
         ) from None
     except sdk_exc.DuplicateResource:
         raise exceptions.CommandError(
-            f"More than one network is named '{network}'; give the network ID."
+            f"More than one network is named '{ref}'; give the network ID."
         ) from None
 
 
-def security_groups(client: Any, refs: list[str]) -> dict[str, str]:
-    """Resolve security group names or IDs; ID to name, in order."""
+def security_groups(client: Any, refs: Iterable[str]) -> dict[str, str]:
+    """Resolve security group names or IDs; ID to name, in order.
+
+    Every reference is checked for blanks before the first request.
+    """
+    checked = [values.nonblank(ref, 'security group') for ref in refs]
     groups = {}
-    for ref in refs:
+    for ref in checked:
         try:
             group = client.find_security_group(ref, ignore_missing=False)
         except sdk_exc.NotFoundException:
@@ -71,34 +80,120 @@ def security_groups(client: Any, refs: list[str]) -> dict[str, str]:
     return groups
 
 
-def find_port(client: Any, value: str, net_id: str | None = None) -> Any:
-    """Return the port named by ``value``.
+def fixed_ip_filter(text: str) -> str:
+    """The canonical IP for ``list --fixed-ip``.
 
-    ``value`` may be a port ID, a port name or a fixed IP address of the
-    port; ``net_id`` narrows a name or IP lookup to one network.
+    Neutron matches the filter against fixed IPs as stored text, so
+    ``2001:DB8::5`` would find nothing; a value that cannot be an IP
+    address is refused rather than answered with an empty list.
     """
-    query = {'network_id': net_id} if net_id else {}
-    try:
-        if _is_ip(value):
-            ports = list(
-                client.ports(fixed_ips=f'ip_address={value}', **query)
-            )
-            if len(ports) == 1:
-                return ports[0]
-            if len(ports) > 1:
-                raise _ambiguous(value, ports, 'the fixed IP')
-            # No port owns the address: a port may still be *named* so.
-        try:
-            return client.find_port(value, ignore_missing=False, **query)
-        except sdk_exc.DuplicateResource:
-            ports = list(client.ports(name=value, **query))
-            raise _ambiguous(value, ports, 'the name') from None
-    except sdk_exc.NotFoundException:
+    return values.fixed_ip_filter(text)
+
+
+def port_queries(ref: str, net_id: str | None) -> list[tuple[str, dict]]:
+    """What to ask Neutron for each reading of ``ref``: (how, filters).
+
+    One list request per reading: by ID if ``ref`` is UUID-like (not
+    narrowed to ``net_id``, so that a port on another network is reported
+    rather than missed), by name, and by fixed IP if ``ref`` is an IP
+    address in any notation. Neutron's filters are ANDed, so the readings
+    cannot share a request.
+    """
+    narrow = {'network_id': net_id} if net_id else {}
+    queries: list[tuple[str, dict]] = []
+    if values.is_uuid_like(ref):
+        queries.append(('ID', {'id': values.canonical_uuid(ref)}))
+    queries.append(('name', {'name': ref, **narrow}))
+    if values.is_ip_like(ref):
+        ip = values.lookup_ip(ref)
+        queries.append(('fixed IP', {'fixed_ips': [f'ip_address={ip}'],
+                                     **narrow}))
+    return queries
+
+
+def find_port(client: Any, ref: str, net_id: str | None = None) -> Any:
+    """Return the one port ``ref`` names.
+
+    ``ref`` may be a port ID, a port name or a fixed IP address of the
+    port; ``net_id`` narrows a name or IP lookup to one network, and a port
+    given by ID must be on it. Every reading is looked up (two requests
+    for a UUID-like or IP-like reference, one otherwise) and more than one
+    distinct port is an error listing them all.
+    """
+    ref = values.nonblank(ref, 'port')
+    found: dict[str, tuple[Any, list[str]]] = {}
+    for how, query in port_queries(ref, net_id):
+        for port in client.ports(**query):
+            if how == 'ID' and net_id and port.network_id != net_id:
+                raise exceptions.CommandError(
+                    f"Port {port.id} is on network {port.network_id}, not on "
+                    f"network {net_id} given with --network; give the "
+                    f"port's own network, or leave --network out."
+                )
+            found.setdefault(port.id, (port, []))[1].append(how)
+    if len(found) > 1:
+        raise _ambiguous(ref, found, net_id)
+    if not found:
         where = f" on network {net_id}" if net_id else ''
         raise exceptions.CommandError(
-            f"No port with ID, name or fixed IP '{value}' was found{where}; "
+            f"No port with ID, name or fixed IP '{ref}' was found{where}; "
             f"check it with 'openstack port list'."
+        )
+    port, _ = next(iter(found.values()))
+    return port
+
+
+def project_id(identity: Any, auth_ref: Any, value: str) -> str:
+    """Resolve ``--project`` (name or ID) to an ID.
+
+    ``identity`` is the SDK identity proxy, ``auth_ref`` the token's access
+    info (or None). Keystone lets members look up no project by name, not
+    even their own, so the token's own project is recognised first; an ID
+    of a project the caller may not look up (403) is taken as given.
+    """
+    ref = values.nonblank(value, 'project')
+    own_id = getattr(auth_ref, 'project_id', None)
+    if own_id and ref in (own_id, getattr(auth_ref, 'project_name', None)):
+        return str(own_id)
+    try:
+        project = identity.find_project(ref, ignore_missing=True)
+    except sdk_exc.ForbiddenException:
+        if values.is_uuid_like(ref):
+            return values.keystone_id(ref)
+        raise exceptions.CommandError(
+            f"Project '{ref}' could not be looked up (Keystone answered HTTP "
+            f"403); give the project ID instead."
         ) from None
+    if project is None:
+        raise exceptions.CommandError(
+            f"Project '{ref}' was not found; check it with 'openstack "
+            f"project list', or give the project ID."
+        )
+    return str(project.id)
+
+
+def server_id(compute: Any, value: str) -> str:
+    """Resolve ``--server`` (name or ID) to an ID.
+
+    A UUID-like value is taken as an ID without a request (Neutron's
+    ``device_id`` filter then simply matches no port if there is no such
+    server), in the form Nova writes IDs.
+    """
+    ref = values.nonblank(value, 'server')
+    if values.is_uuid_like(ref):
+        return values.canonical_uuid(ref)
+    try:
+        server = compute.find_server(ref, ignore_missing=True)
+    except sdk_exc.DuplicateResource:
+        raise exceptions.CommandError(
+            f"More than one server is named '{ref}'; give the server ID."
+        ) from None
+    if server is None:
+        raise exceptions.CommandError(
+            f"Server '{ref}' was not found; check it with 'openstack server "
+            f"list', or give the server ID."
+        )
+    return str(server.id)
 
 
 def group_names(client: Any, ids: Iterable[str]) -> dict[str, str | None]:

@@ -8,27 +8,11 @@ sent back to Neutron are always new lists.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
-import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from osc_lib import exceptions
 
-_HEX = '[0-9a-fA-F]'
-# The notations operators paste from switches, hypervisors and ``ip link``:
-# aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff, aabb.ccdd.eeff and aabbccddeeff.
-_MAC_PATTERNS = (
-    re.compile(rf'^{_HEX}{{2}}(:{_HEX}{{2}}){{5}}$'),
-    re.compile(rf'^{_HEX}{{2}}(-{_HEX}{{2}}){{5}}$'),
-    re.compile(rf'^{_HEX}{{4}}(\.{_HEX}{{4}}){{2}}$'),
-    re.compile(rf'^{_HEX}{{12}}$'),
-)
-
-
-_MULTICAST = {
-    4: ipaddress.ip_network('224.0.0.0/4'),
-    6: ipaddress.ip_network('ff00::/8'),
-}
+from osc_portsec import values
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,68 +45,38 @@ def normalise_mac(value: str) -> str:
     would never compare equal to the ``ce:9e:5d:ad:6d:81`` it reports for the
     port; normalising first keeps comparisons and stored data consistent.
     """
-    text = value.strip()
-    if not any(p.match(text) for p in _MAC_PATTERNS):
-        raise exceptions.CommandError(
-            f"'{value}' is not a valid MAC address; use six hex octets such "
-            f"as fa:16:3e:12:34:56 (dashes and dots are accepted too)."
-        )
-    digits = re.sub('[^0-9a-fA-F]', '', text).lower()
-    octets = [digits[i:i + 2] for i in range(0, 12, 2)]
-    if digits == '0' * 12:
-        # neutron-lib's validate_mac_address refuses the all-zero MAC.
-        raise exceptions.CommandError(
-            f"'{value}' is not a valid MAC address for an allowed address "
-            f"pair; Neutron refuses the all-zero MAC."
-        )
-    if int(octets[0], 16) & 1:
-        raise exceptions.CommandError(
-            f"MAC address '{value}' is a multicast address; an allowed "
-            f"address pair needs a unicast MAC (the first octet must be even)."
-        )
-    return ':'.join(octets)
+    return values.mac(value)
 
 
 def normalise_ip(value: str) -> str:
     """Return an IPv4/IPv6 address or CIDR in canonical text form.
 
-    A plain address stays a plain address (``10.0.0.5``); a CIDR keeps its
-    prefix (``10.0.0.0/24``); IPv6 is compressed and lower-cased. Multicast
-    addresses, and CIDRs that overlap a multicast range, are refused as
-    Neutron refuses them (``0.0.0.0/0`` is the one exception it makes).
+    A plain address stays a plain address (``10.0.0.5``); a CIDR becomes its
+    network (``10.9.0.1/24`` is sent as ``10.9.0.0/24``, the network
+    Neutron's port security lets through); IPv6 is compressed and
+    lower-cased. Multicast addresses, and CIDRs that overlap a multicast
+    range, are refused as Neutron refuses them (``0.0.0.0/0`` is the one
+    exception it makes).
     """
-    text = value.strip()
-    try:
-        if '%' in text:
-            # Python accepts an IPv6 scope ID (fe80::1%eth0); Neutron does not.
-            raise ValueError(text)
-        iface = ipaddress.ip_interface(text)
-    except ValueError:
-        raise exceptions.CommandError(
-            f"'{value}' is not a valid IP address or CIDR; use an address "
-            f"such as 10.0.0.5 or 2001:db8::5, or a CIDR such as 10.0.0.0/24."
-        ) from None
-    if iface.ip.is_multicast:
+    text = values.ip_or_cidr(value)
+    if not values.is_multicast(text):
+        return text
+    mcast = values.multicast_range(text)
+    if '/' not in text:
         raise exceptions.CommandError(
             f"IP address '{value}' is a multicast address, which Neutron does "
             f"not accept in an allowed address pair; use a unicast address."
         )
-    if '/' not in text:
-        return iface.ip.compressed
-    network = iface.network
-    if network.prefixlen and network.overlaps(_MULTICAST[network.version]):
+    if not values.prefixlen(text):
         raise exceptions.CommandError(
-            f"CIDR '{value}' overlaps the multicast range "
-            f"{_MULTICAST[network.version]}, which Neutron does not accept in "
-            f"an allowed address pair; use a narrower CIDR."
-        )
-    if network.version == 6 and not network.prefixlen:
-        raise exceptions.CommandError(
-            f"CIDR '{value}' covers the IPv6 multicast range ff00::/8, which "
+            f"CIDR '{value}' covers the IPv6 multicast range {mcast}, which "
             f"Neutron does not accept in an allowed address pair (it accepts "
             f"0.0.0.0/0 only); use a narrower CIDR such as 2000::/3."
         )
-    return f'{iface.ip.compressed}/{network.prefixlen}'
+    raise exceptions.CommandError(
+        f"CIDR '{value}' overlaps the multicast range {mcast}, which Neutron "
+        f"does not accept in an allowed address pair; use a narrower CIDR."
+    )
 
 
 def parse_pairs(options: Iterable[Mapping[str, str]]) -> list[Pair]:
@@ -149,18 +103,16 @@ def is_open_to_all(pair: Pair) -> bool:
     Neutron's API reference warns that such a pair lets the port bypass the
     source-IP rules of every port that shares its security groups.
     """
-    return ipaddress.ip_interface(pair.ip_address).network.prefixlen == 0
+    return values.prefixlen(pair.ip_address) == 0
 
 
 def _key(ip_address: str, mac_address: str | None, port_mac: str) -> tuple:
-    # 10.0.0.5 and 10.0.0.5/32 are the same pair to Neutron's data plane;
-    # an omitted MAC is the port's MAC.
-    try:
-        ip_key: Any = ipaddress.ip_interface(ip_address)
-    except ValueError:
-        ip_key = ip_address
-    mac = mac_address or port_mac
-    return (ip_key, mac.lower() if mac else mac)
+    # Compared as Neutron's port security means them: 10.0.0.5 and
+    # 10.0.0.5/32 are one pair, 10.9.0.1/24 and 10.9.0.0/24 too, and a MAC
+    # stored as FA-16-3E-00-00-09 is fa:16:3e:00:00:09. An omitted MAC is
+    # the port's MAC.
+    return (values.network_key(ip_address),
+            values.mac_key(mac_address or port_mac))
 
 
 def pair_key(pair: Pair | Mapping[str, Any], port_mac: str) -> tuple:

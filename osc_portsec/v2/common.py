@@ -36,15 +36,6 @@ def examples(parser: argparse.ArgumentParser, *lines: str) -> None:
     parser.epilog = 'Examples:\n' + ''.join(f'  {line}\n' for line in lines)
 
 
-def nonblank(value: str | None, what: str) -> str | None:
-    """Refuse an empty or whitespace-only argument before any request."""
-    if value is not None and not value.strip():
-        raise exceptions.CommandError(
-            f"The {what} argument is empty ({value!r}); give a name or ID."
-        )
-    return value
-
-
 def add_port_argument(parser: argparse.ArgumentParser, many: bool) -> None:
     parser.add_argument(
         'port',
@@ -92,11 +83,14 @@ def add_allowed_address(
 
 def refs(parsed_args: argparse.Namespace) -> list[str]:
     """The port references of a command, checked for blanks."""
+    from osc_portsec import values
+
     ports = parsed_args.port
     ports = ports if isinstance(ports, list) else [ports]
     for ref in ports:
-        nonblank(ref, 'port')
-    nonblank(getattr(parsed_args, 'network', None), '--network')
+        values.nonblank(ref, 'port')
+    if getattr(parsed_args, 'network', None) is not None:
+        values.nonblank(parsed_args.network, 'network')
     return ports
 
 

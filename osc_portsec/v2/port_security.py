@@ -92,10 +92,6 @@ class ListPortSecurity(command.Lister):
         from osc_portsec import errors
         from osc_portsec import rows
 
-        for option in ('network', 'project', 'server', 'device_owner',
-                       'fixed_ip'):
-            common.nonblank(getattr(parsed_args, option),
-                            '--' + option.replace('_', '-'))
         shown = (columns.LIST_LONG_COLUMNS if parsed_args.long
                  else columns.LIST_COLUMNS)
         with errors.boundary():

@@ -75,8 +75,6 @@ class EnablePortSecurity(common.ManyPortChange):
         from osc_portsec import lookup
         from osc_portsec import mutations
 
-        for group in parsed_args.security_groups:
-            common.nonblank(group, '--security-group')
         # Groups are looked up once, before any port is changed.
         groups = lookup.security_groups(common.network(self.app),
                                         parsed_args.security_groups)

@@ -67,7 +67,7 @@ def test_show_ambiguous_name_lists_the_candidates(cli, make_port):
     first = make_port(name=name)
     second = make_port(name=name)
     stderr = cli.fails('port', 'security', 'show', name)
-    assert f"More than one port has the name '{name}'" in stderr
+    assert f"Port reference '{name}' matches 2 ports" in stderr
     assert first['id'] in stderr and second['id'] in stderr
 
 

@@ -355,3 +355,30 @@ def fail_reads(proxy: Any, exc: BaseException) -> None:
     """Make every port read of ``proxy`` raise ``exc``."""
     for name in ('find_port', 'get_port', 'ports'):
         getattr(proxy, name).side_effect = exc
+
+
+class PortList:
+    """Answers ``ports(**filters)`` as Neutron does, from a list of ports.
+
+    Filters are ANDed; ``fixed_ips`` values are matched as stored text, as
+    Neutron's database query matches them. Every call is kept in ``calls``.
+    """
+
+    def __init__(self, ports: list[_port.Port]):
+        self.ports = ports
+        self.calls: list[dict[str, Any]] = []
+
+    def _match(self, port: _port.Port, filters: dict[str, Any]) -> bool:
+        for key in ('id', 'name', 'network_id'):
+            if key in filters and getattr(port, key) != filters[key]:
+                return False
+        if 'fixed_ips' in filters:
+            wanted = {f.split('=', 1)[1] for f in filters['fixed_ips']}
+            have = {ip['ip_address'] for ip in port.fixed_ips or []}
+            if not wanted & have:
+                return False
+        return True
+
+    def __call__(self, **filters: Any) -> Any:
+        self.calls.append(filters)
+        return iter([p for p in self.ports if self._match(p, filters)])

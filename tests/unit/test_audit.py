@@ -5,12 +5,8 @@ import types
 from unittest import mock
 
 from openstack.compute.v2 import _proxy as compute_proxy
-from openstack.compute.v2 import server as _server
-from openstack import exceptions as sdk_exc
 from openstack.identity.v3 import _proxy as identity_proxy
-from openstack.identity.v3 import project as _project
 from openstack.network.v2 import _proxy
-from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import audit
@@ -76,61 +72,6 @@ class AppTestCase(base.TestCase):
                                                  compute=self.compute),
             network=self.network,
         ))
-
-
-class TestProjectId(AppTestCase):
-
-    def test_own_project_by_name_or_id(self):
-        for value in (fakes.PROJECT_NAME, fakes.PROJECT_ID):
-            self.assertEqual(fakes.PROJECT_ID,
-                             audit.project_id(self.app, value))
-        self.identity.find_project.assert_not_called()
-
-    def test_other_project(self):
-        self.identity.find_project.return_value = _project.Project(
-            id=OTHER_PROJECT, name='ops', _synchronized=True)
-        self.assertEqual(OTHER_PROJECT, audit.project_id(self.app, 'ops'))
-        self.identity.find_project.assert_called_once_with(
-            'ops', ignore_missing=True)
-
-    def test_not_found(self):
-        self.identity.find_project.return_value = None
-        exc = self.assertRaises(exceptions.CommandError, audit.project_id,
-                                self.app, 'ops')
-        self.assertIn("Project 'ops' was not found", str(exc))
-
-    def test_lookup_forbidden(self):
-        self.identity.find_project.side_effect = fakes.sdk_error(
-            403, {'error': {'message': 'forbidden'}})
-        # An ID is taken as given; a name cannot be.
-        self.assertEqual(OTHER_PROJECT,
-                         audit.project_id(self.app, OTHER_PROJECT))
-        exc = self.assertRaises(exceptions.CommandError, audit.project_id,
-                                self.app, 'ops')
-        self.assertEqual(
-            "Project 'ops' could not be looked up (Keystone answered HTTP "
-            "403); give the project ID instead.", str(exc))
-
-
-class TestServerId(AppTestCase):
-
-    def test_uuid_taken_as_given(self):
-        self.assertEqual(SERVER_ID, audit.server_id(self.app, SERVER_ID))
-        self.compute.find_server.assert_not_called()
-
-    def test_name(self):
-        self.compute.find_server.return_value = _server.Server(
-            id=SERVER_ID, name='vm-1', _synchronized=True)
-        self.assertEqual(SERVER_ID, audit.server_id(self.app, 'vm-1'))
-        self.compute.find_server.assert_called_once_with(
-            'vm-1', ignore_missing=False)
-
-    def test_not_found(self):
-        self.compute.find_server.side_effect = sdk_exc.NotFoundException(
-            'No Server found for vm-9')
-        exc = self.assertRaises(exceptions.CommandError, audit.server_id,
-                                self.app, 'vm-9')
-        self.assertIn("Server 'vm-9' was not found", str(exc))
 
 
 class TestQuery(AppTestCase):

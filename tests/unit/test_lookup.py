@@ -1,8 +1,15 @@
-"""Tests of osc_portsec.lookup: a port by ID, name or fixed IP."""
+"""Tests of osc_portsec.lookup: every lookup, and no guessed port."""
 
 from unittest import mock
 
+from keystoneauth1 import access
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import fixture as ks_fixture
+from openstack.compute.v2 import _proxy as compute_proxy
+from openstack.compute.v2 import server as _server
 from openstack import exceptions as sdk_exc
+from openstack.identity.v3 import _proxy as identity_proxy
+from openstack.identity.v3 import project as _project
 from openstack.network.v2 import _proxy
 from openstack.network.v2 import network as _network
 from osc_lib import exceptions
@@ -14,6 +21,8 @@ from tests.unit import fakes
 
 OTHER_ID = '2c9f3a8e-7b6d-4e5f-9a0b-1c2d3e4f5a6b'
 OTHER_NETWORK = '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a'
+THIRD_ID = '3d0a4b9f-8c7e-4f60-8b1c-2d3e4f5a6b7c'
+BLANKS = ('', ' ', '\t', '\n ')
 
 
 class TestFindPort(base.TestCase):
@@ -21,101 +30,219 @@ class TestFindPort(base.TestCase):
     def setUp(self):
         super().setUp()
         self.client = mock.Mock(spec=_proxy.Proxy)
-        self.port = fakes.make_port()
+        self.port = fakes.make_port(
+            fixed_ips=[{'subnet_id': fakes.SUBNET_ID,
+                        'ip_address': '10.0.0.5'},
+                       {'subnet_id': fakes.SUBNET_ID,
+                        'ip_address': '2001:db8::5'}])
+        self.other = fakes.make_port(
+            id=OTHER_ID, name='db-1', network_id=OTHER_NETWORK,
+            device_owner='', fixed_ips=[{'subnet_id': fakes.SUBNET_ID,
+                                         'ip_address': '10.0.0.6'}])
+        self.neutron = fakes.PortList([self.port, self.other])
+        self.client.ports.side_effect = self.neutron
 
-    def test_by_id(self):
-        self.client.find_port.return_value = self.port
-        self.assertIs(self.port, lookup.find_port(self.client, fakes.PORT_ID))
-        self.client.find_port.assert_called_once_with(
-            fakes.PORT_ID, ignore_missing=False)
-        self.client.ports.assert_not_called()
+    def find(self, ref, net_id=None):
+        return lookup.find_port(self.client, ref, net_id)
 
-    def test_by_name(self):
-        self.client.find_port.return_value = self.port
-        self.assertIs(self.port, lookup.find_port(self.client, 'web-1'))
-        self.client.find_port.assert_called_once_with(
-            'web-1', ignore_missing=False)
+    def assert_one(self, ref, expected=None, net_id=None):
+        self.assertIs(expected or self.port, self.find(ref, net_id))
+
+    def test_by_name_one_request(self):
+        self.assert_one('web-1')
+        self.assertEqual([{'name': 'web-1'}], self.neutron.calls)
+        self.client.find_port.assert_not_called()
+        self.client.get_port.assert_not_called()
+
+    def test_name_stripped(self):
+        self.assert_one('  web-1 ')
+        self.assertEqual([{'name': 'web-1'}], self.neutron.calls)
 
     def test_by_name_on_network(self):
-        self.client.find_port.return_value = self.port
-        lookup.find_port(self.client, 'web-1', fakes.NETWORK_ID)
-        self.client.find_port.assert_called_once_with(
-            'web-1', ignore_missing=False, network_id=fakes.NETWORK_ID)
+        self.assert_one('web-1', net_id=fakes.NETWORK_ID)
+        self.assertEqual([{'name': 'web-1', 'network_id': fakes.NETWORK_ID}],
+                         self.neutron.calls)
 
-    def test_by_fixed_ip(self):
-        self.client.ports.return_value = iter([self.port])
-        self.assertIs(self.port, lookup.find_port(self.client, '10.0.0.5'))
-        self.client.ports.assert_called_once_with(
-            fixed_ips='ip_address=10.0.0.5')
-        self.client.find_port.assert_not_called()
+    def test_by_id_two_requests(self):
+        # A UUID-like reference may also be another port's name.
+        self.assert_one(fakes.PORT_ID)
+        self.assertEqual([{'id': fakes.PORT_ID}, {'name': fakes.PORT_ID}],
+                         self.neutron.calls)
+
+    def test_by_id_any_notation(self):
+        for ref in (fakes.PORT_ID.upper(), fakes.PORT_ID.replace('-', '')):
+            self.neutron.calls.clear()
+            self.assert_one(ref)
+            self.assertEqual({'id': fakes.PORT_ID}, self.neutron.calls[0])
+
+    def test_by_fixed_ip_two_requests(self):
+        self.assert_one('10.0.0.5')
+        self.assertEqual(
+            [{'name': '10.0.0.5'}, {'fixed_ips': ['ip_address=10.0.0.5']}],
+            self.neutron.calls)
 
     def test_by_fixed_ip_on_network(self):
-        self.client.ports.return_value = iter([self.port])
-        lookup.find_port(self.client, '2001:db8::5', fakes.NETWORK_ID)
-        self.client.ports.assert_called_once_with(
-            fixed_ips='ip_address=2001:db8::5', network_id=fakes.NETWORK_ID)
+        self.assert_one('2001:db8::5', net_id=fakes.NETWORK_ID)
+        self.assertEqual(
+            {'fixed_ips': ['ip_address=2001:db8::5'],
+             'network_id': fakes.NETWORK_ID}, self.neutron.calls[1])
 
-    def test_several_ports_for_ip(self):
-        other = fakes.make_port(id=OTHER_ID, network_id=OTHER_NETWORK,
-                                device_owner='')
-        self.client.ports.return_value = iter([self.port, other])
-        exc = self.assertRaises(
-            exceptions.CommandError, lookup.find_port, self.client,
-            '10.0.0.5',
-        )
+    def test_fixed_ip_any_notation(self):
+        for ref in ('2001:DB8::5', '2001:0db8:0000:0000:0000:0000:0000:0005',
+                    '2001:db8:0:0::5'):
+            self.neutron.calls.clear()
+            self.assert_one(ref)
+            self.assertEqual({'fixed_ips': ['ip_address=2001:db8::5']},
+                             self.neutron.calls[1])
+
+    def test_fixed_ip_ipv4_mapped(self):
+        for ref in ('::ffff:10.0.0.5', '::FFFF:A00:5'):
+            self.neutron.calls.clear()
+            self.assert_one(ref)
+            self.assertEqual({'fixed_ips': ['ip_address=10.0.0.5']},
+                             self.neutron.calls[1])
+
+    def test_leading_zero_is_a_name_only(self):
+        # Neutron refuses 010.0.0.5 as an address: only a name can match.
+        named = fakes.make_port(id=THIRD_ID, name='010.0.0.5', fixed_ips=[])
+        self.neutron.ports.append(named)
+        self.assert_one('010.0.0.5', named)
+        self.assertEqual([{'name': '010.0.0.5'}], self.neutron.calls)
+
+    def test_same_port_by_name_and_ip_is_one(self):
+        self.neutron.ports[0] = fakes.make_port(
+            name='10.0.0.5', fixed_ips=self.port.fixed_ips)
+        self.assertEqual(fakes.PORT_ID, self.find('10.0.0.5').id)
+
+    def test_name_of_one_ip_of_another_is_ambiguous(self):
+        named = fakes.make_port(id=THIRD_ID, name='10.0.0.5',
+                                network_id=OTHER_NETWORK,
+                                device_owner='network:dhcp', fixed_ips=[])
+        self.neutron.ports.append(named)
+        exc = self.assertRaises(exceptions.CommandError, self.find,
+                                '10.0.0.5')
+        self.assertEqual(
+            f"Port reference '10.0.0.5' matches 2 ports: {THIRD_ID} (network "
+            f"{OTHER_NETWORK}, device owner network:dhcp; matches its name); "
+            f"{fakes.PORT_ID} (network {fakes.NETWORK_ID}, device owner "
+            f"compute:nova; matches its fixed IP); give the port ID, or "
+            f"narrow the search with --network.", str(exc))
+
+    def test_name_of_one_id_of_another_is_ambiguous(self):
+        named = fakes.make_port(id=THIRD_ID, name=fakes.PORT_ID)
+        self.neutron.ports.append(named)
+        exc = self.assertRaises(exceptions.CommandError, self.find,
+                                fakes.PORT_ID)
         message = str(exc)
-        self.assertIn("More than one port has the fixed IP '10.0.0.5'",
-                      message)
-        self.assertIn(
-            f'{fakes.PORT_ID} (network {fakes.NETWORK_ID}, device owner '
-            f'compute:nova)', message)
-        self.assertIn(
-            f'{OTHER_ID} (network {OTHER_NETWORK}, device owner none)',
-            message)
-        self.assertIn('--network', message)
-        self.client.find_port.assert_not_called()
+        self.assertIn(f"{fakes.PORT_ID} (network {fakes.NETWORK_ID}, device "
+                      f"owner compute:nova; matches its ID)", message)
+        self.assertIn(f"{THIRD_ID} (network {fakes.NETWORK_ID}, device owner "
+                      f"compute:nova; matches its name)", message)
+        # Both are on one network: --network would not help.
+        self.assertTrue(message.endswith('; give the port ID.'), message)
 
-    def test_ip_owned_by_no_port_falls_back_to_name(self):
-        named = fakes.make_port(name='10.0.0.77')
-        self.client.ports.return_value = iter([])
-        self.client.find_port.return_value = named
-        self.assertIs(named, lookup.find_port(self.client, '10.0.0.77'))
-        self.client.find_port.assert_called_once_with(
-            '10.0.0.77', ignore_missing=False)
-
-    def test_duplicate_name(self):
-        other = fakes.make_port(id=OTHER_ID)
-        self.client.find_port.side_effect = sdk_exc.DuplicateResource(
-            "More than one Port exists with the name 'web-1'.")
-        self.client.ports.return_value = iter([self.port, other])
-        exc = self.assertRaises(
-            exceptions.CommandError, lookup.find_port, self.client, 'web-1',
-            fakes.NETWORK_ID,
-        )
-        self.client.ports.assert_called_once_with(
-            name='web-1', network_id=fakes.NETWORK_ID)
-        self.assertIn("More than one port has the name 'web-1'", str(exc))
-        self.assertIn(fakes.PORT_ID, str(exc))
+    def test_shared_name_across_networks(self):
+        self.neutron.ports.append(fakes.make_port(
+            id=THIRD_ID, name='db-1', network_id=fakes.NETWORK_ID))
+        exc = self.assertRaises(exceptions.CommandError, self.find, 'db-1')
+        self.assertIn("Port reference 'db-1' matches 2 ports", str(exc))
         self.assertIn(OTHER_ID, str(exc))
+        self.assertIn(THIRD_ID, str(exc))
+        self.assertIn('--network', str(exc))
+        # Narrowed, it is one port.
+        self.assertEqual(OTHER_ID, self.find('db-1', OTHER_NETWORK).id)
+
+    def test_shared_name_on_one_network(self):
+        self.neutron.ports.append(fakes.make_port(id=THIRD_ID, name='web-1'))
+        exc = self.assertRaises(exceptions.CommandError, self.find, 'web-1',
+                                fakes.NETWORK_ID)
+        self.assertIn('matches 2 ports', str(exc))
+        self.assertNotIn('--network', str(exc))
+
+    def test_three_candidates_all_listed(self):
+        self.neutron.ports += [
+            fakes.make_port(id=THIRD_ID, name=fakes.PORT_ID,
+                            network_id=OTHER_NETWORK),
+            fakes.make_port(id='4e1b5c0a-9d8f-4a71-9c2d-3e4f5a6b7c8d',
+                            name=fakes.PORT_ID),
+        ]
+        exc = self.assertRaises(exceptions.CommandError, self.find,
+                                fakes.PORT_ID)
+        self.assertIn('matches 3 ports', str(exc))
+
+    def test_id_on_other_network(self):
+        exc = self.assertRaises(exceptions.CommandError, self.find,
+                                OTHER_ID, fakes.NETWORK_ID)
+        self.assertEqual(
+            f"Port {OTHER_ID} is on network {OTHER_NETWORK}, not on network "
+            f"{fakes.NETWORK_ID} given with --network; give the port's own "
+            f"network, or leave --network out.", str(exc))
+
+    def test_id_on_given_network(self):
+        self.assert_one(fakes.PORT_ID, net_id=fakes.NETWORK_ID)
+        # The ID is asked for on every network, so that a port elsewhere
+        # is reported, not missed.
+        self.assertEqual({'id': fakes.PORT_ID}, self.neutron.calls[0])
 
     def test_not_found(self):
-        self.client.find_port.side_effect = sdk_exc.NotFoundException(
-            'No Port found for nope')
-        exc = self.assertRaises(
-            exceptions.CommandError, lookup.find_port, self.client, 'nope')
+        exc = self.assertRaises(exceptions.CommandError, self.find, 'nope')
         self.assertEqual(
             "No port with ID, name or fixed IP 'nope' was found; check it "
             "with 'openstack port list'.", str(exc))
 
     def test_not_found_on_network(self):
-        self.client.ports.return_value = iter([])
-        self.client.find_port.side_effect = sdk_exc.NotFoundException(
-            'No Port found for 10.0.0.77')
-        exc = self.assertRaises(
-            exceptions.CommandError, lookup.find_port, self.client,
-            '10.0.0.77', fakes.NETWORK_ID)
-        self.assertIn("'10.0.0.77' was found on network "
-                      f"{fakes.NETWORK_ID}", str(exc))
+        exc = self.assertRaises(exceptions.CommandError, self.find,
+                                '10.0.0.6', fakes.NETWORK_ID)
+        self.assertIn(
+            f"'10.0.0.6' was found on network {fakes.NETWORK_ID}", str(exc))
+
+    def test_blank_refused_before_any_request(self):
+        for ref in BLANKS:
+            exc = self.assertRaises(exceptions.CommandError, self.find, ref)
+            self.assertEqual(
+                f"The port given is empty ({ref!r}); give a port name or ID.",
+                str(exc))
+        self.client.ports.assert_not_called()
+
+    def test_sdk_errors_left_to_the_command(self):
+        error = fakes.neutron_error(403, 'PolicyNotAuthorized',
+                                    'disallowed by policy')
+        self.client.ports.side_effect = error
+        exc = self.assertRaises(sdk_exc.HttpException, self.find, 'web-1')
+        self.assertIs(error, exc)
+        self.client.ports.side_effect = ks_exc.ConnectFailure('refused')
+        self.assertRaises(ks_exc.ConnectFailure, self.find, 'web-1')
+
+
+class TestFixedIpFilter(base.TestCase):
+
+    def test_canonical(self):
+        self.assertEqual('2001:db8::5',
+                         lookup.fixed_ip_filter('2001:0DB8:0:0::5'))
+        self.assertEqual('10.0.0.5', lookup.fixed_ip_filter('::ffff:a00:5'))
+
+    def test_refused(self):
+        for value in ('not-an-ip', '', '10.0.0.0/24', '010.0.0.5'):
+            exc = self.assertRaises(exceptions.CommandError,
+                                    lookup.fixed_ip_filter, value)
+            self.assertIn(f"'{value}' is not", str(exc))
+            self.assertIn('--fixed-ip', str(exc))
+
+
+class TestPortQueries(base.TestCase):
+
+    def test_readings(self):
+        self.assertEqual([('name', {'name': 'web-1'})],
+                         lookup.port_queries('web-1', None))
+        self.assertEqual(
+            [('name', {'name': '10.0.0.5', 'network_id': 'n'}),
+             ('fixed IP', {'fixed_ips': ['ip_address=10.0.0.5'],
+                           'network_id': 'n'})],
+            lookup.port_queries('10.0.0.5', 'n'))
+        self.assertEqual(
+            [('ID', {'id': fakes.PORT_ID}),
+             ('name', {'name': fakes.PORT_ID, 'network_id': 'n'})],
+            lookup.port_queries(fakes.PORT_ID, 'n'))
 
 
 class TestNetworkId(base.TestCase):
@@ -128,11 +255,18 @@ class TestNetworkId(base.TestCase):
         self.assertIsNone(lookup.network_id(self.client, None))
         self.client.find_network.assert_not_called()
 
+    def test_blank_refused(self):
+        for value in BLANKS:
+            exc = self.assertRaises(exceptions.CommandError,
+                                    lookup.network_id, self.client, value)
+            self.assertIn('The network given is empty', str(exc))
+        self.client.find_network.assert_not_called()
+
     def test_found(self):
         self.client.find_network.return_value = _network.Network(
             id=fakes.NETWORK_ID, name='private', _synchronized=True)
         self.assertEqual(fakes.NETWORK_ID,
-                         lookup.network_id(self.client, 'private'))
+                         lookup.network_id(self.client, ' private'))
         self.client.find_network.assert_called_once_with(
             'private', ignore_missing=False)
 
@@ -141,7 +275,8 @@ class TestNetworkId(base.TestCase):
             'No Network found for nope')
         exc = self.assertRaises(exceptions.CommandError, lookup.network_id,
                                 self.client, 'nope')
-        self.assertIn("Network 'nope' was not found", str(exc))
+        self.assertEqual("Network 'nope' was not found; check it with "
+                         "'openstack network list'.", str(exc))
 
     def test_duplicate(self):
         self.client.find_network.side_effect = sdk_exc.DuplicateResource(
@@ -149,3 +284,157 @@ class TestNetworkId(base.TestCase):
         exc = self.assertRaises(exceptions.CommandError, lookup.network_id,
                                 self.client, 'private')
         self.assertIn("More than one network is named 'private'", str(exc))
+
+
+class TestSecurityGroups(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock(spec=_proxy.Proxy)
+
+    def test_found_in_order(self):
+        self.client.find_security_group.side_effect = [
+            fakes.make_group(fakes.SG2_ID, 'db'),
+            fakes.make_group(fakes.SG_ID, 'web'),
+        ]
+        self.assertEqual(
+            [(fakes.SG2_ID, 'db'), (fakes.SG_ID, 'web')],
+            list(lookup.security_groups(self.client, ['db', 'web']).items()))
+
+    def test_blank_refused_before_any_request(self):
+        exc = self.assertRaises(exceptions.CommandError,
+                                lookup.security_groups, self.client,
+                                ['web', ' '])
+        self.assertEqual(
+            "The security group given is empty (' '); give a security "
+            "group name or ID.", str(exc))
+        self.client.find_security_group.assert_not_called()
+
+    def test_not_found(self):
+        self.client.find_security_group.side_effect = (
+            sdk_exc.NotFoundException('no'))
+        exc = self.assertRaises(exceptions.CommandError,
+                                lookup.security_groups, self.client, ['x'])
+        self.assertIn("Security group 'x' was not found", str(exc))
+
+    def test_duplicate(self):
+        self.client.find_security_group.side_effect = (
+            sdk_exc.DuplicateResource('two'))
+        exc = self.assertRaises(exceptions.CommandError,
+                                lookup.security_groups, self.client, ['x'])
+        self.assertIn("More than one security group is named 'x'", str(exc))
+
+
+PROJECT_ID = '30c3da2961f54b7b8eb23d18287428c7'
+OTHER_PROJECT_ID = '9f8e7d6c5b4a49388271605f4e3d2c1b'
+SERVER_ID = 'd6b0e6a0-1f2e-4c3d-8b9a-7f6e5d4c3b2a'
+
+
+def forbidden():
+    return fakes.sdk_error(403, {'error': {'message': 'forbidden'}})
+
+
+class TestProjectId(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.identity = mock.Mock(spec=identity_proxy.Proxy)
+        self.auth_ref = access.create(
+            body=ks_fixture.V3Token(project_id=PROJECT_ID,
+                                    project_name='web-team'),
+            auth_token='tok')
+
+    def project_id(self, value, auth_ref=mock.sentinel.default):
+        if auth_ref is mock.sentinel.default:
+            auth_ref = self.auth_ref
+        return lookup.project_id(self.identity, auth_ref, value)
+
+    def test_own_project_not_looked_up(self):
+        self.assertEqual(PROJECT_ID, self.project_id(PROJECT_ID))
+        self.assertEqual(PROJECT_ID, self.project_id('web-team'))
+        self.identity.find_project.assert_not_called()
+
+    def test_found(self):
+        self.identity.find_project.return_value = _project.Project(
+            id=OTHER_PROJECT_ID, name='demo', _synchronized=True)
+        self.assertEqual(OTHER_PROJECT_ID, self.project_id('demo', None))
+        self.identity.find_project.assert_called_once_with(
+            'demo', ignore_missing=True)
+
+    def test_not_found(self):
+        self.identity.find_project.return_value = None
+        exc = self.assertRaises(exceptions.CommandError, self.project_id,
+                                'nope')
+        self.assertEqual(
+            "Project 'nope' was not found; check it with 'openstack project "
+            "list', or give the project ID.", str(exc))
+
+    def test_forbidden_id_taken_in_keystone_form(self):
+        self.identity.find_project.side_effect = forbidden()
+        for value in (OTHER_PROJECT_ID, OTHER_PROJECT_ID.upper(),
+                      '9f8e7d6c-5b4a-4938-8271-605f4e3d2c1b'):
+            self.assertEqual(OTHER_PROJECT_ID, self.project_id(value))
+
+    def test_forbidden_name(self):
+        self.identity.find_project.side_effect = forbidden()
+        exc = self.assertRaises(exceptions.CommandError, self.project_id,
+                                'demo')
+        self.assertEqual(
+            "Project 'demo' could not be looked up (Keystone answered HTTP "
+            "403); give the project ID instead.", str(exc))
+
+    def test_other_errors_left_to_the_command(self):
+        self.identity.find_project.side_effect = ks_exc.ConnectFailure('no')
+        self.assertRaises(ks_exc.ConnectFailure, self.project_id,
+                          OTHER_PROJECT_ID)
+
+    def test_blank_refused(self):
+        for value in BLANKS:
+            exc = self.assertRaises(exceptions.CommandError,
+                                    self.project_id, value)
+            self.assertIn('The project given is empty', str(exc))
+        self.identity.find_project.assert_not_called()
+
+
+class TestServerId(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.compute = mock.Mock(spec=compute_proxy.Proxy)
+
+    def test_uuid_not_looked_up(self):
+        for value in (SERVER_ID, SERVER_ID.upper(),
+                      SERVER_ID.replace('-', '')):
+            self.assertEqual(SERVER_ID,
+                             lookup.server_id(self.compute, value))
+        self.compute.find_server.assert_not_called()
+
+    def test_found(self):
+        self.compute.find_server.return_value = _server.Server(
+            id=SERVER_ID, name='vm1', _synchronized=True)
+        self.assertEqual(SERVER_ID, lookup.server_id(self.compute, 'vm1'))
+        self.compute.find_server.assert_called_once_with(
+            'vm1', ignore_missing=True)
+
+    def test_not_found(self):
+        self.compute.find_server.return_value = None
+        exc = self.assertRaises(exceptions.CommandError, lookup.server_id,
+                                self.compute, 'vm9')
+        self.assertEqual(
+            "Server 'vm9' was not found; check it with 'openstack server "
+            "list', or give the server ID.", str(exc))
+
+    def test_duplicate(self):
+        self.compute.find_server.side_effect = sdk_exc.DuplicateResource('x')
+        exc = self.assertRaises(exceptions.CommandError, lookup.server_id,
+                                self.compute, 'vm1')
+        self.assertEqual(
+            "More than one server is named 'vm1'; give the server ID.",
+            str(exc))
+
+    def test_blank_refused(self):
+        for value in BLANKS:
+            exc = self.assertRaises(exceptions.CommandError,
+                                    lookup.server_id, self.compute, value)
+            self.assertIn('The server given is empty', str(exc))
+        self.compute.find_server.assert_not_called()

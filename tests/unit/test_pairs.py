@@ -46,7 +46,7 @@ class TestNormaliseMac(base.TestCase):
             'fa:16:3e:11:22:33:44',
             'fa:16-3e:11:22:33',
             'fa163e.1122.33',
-            'fa:16:3e:1:22:33',
+            'fa:16:3e:1:22:333',
         ):
             exc = self.assertRaises(
                 exceptions.CommandError, pairs.normalise_mac, value
@@ -84,20 +84,49 @@ class TestNormaliseIp(base.TestCase):
             ('2001:DB8::5', '2001:db8::5'),
             ('2001:0db8:0000:0000:0000:0000:0000:0005', '2001:db8::5'),
             ('2001:0DB8:0:0::/64', '2001:db8::/64'),
-            ('10.0.0.5/24', '10.0.0.5/24'),
+            ('10.0.0.5/24', '10.0.0.0/24'),
+            ('2001:db8::1/64', '2001:db8::/64'),
             ('2000::/3', '2000::/3'),
         ):
             self.assertEqual(expected, pairs.normalise_ip(value), value)
 
     def test_invalid(self):
-        for value in ('10.0.0.999', 'foo', '', '10.0.0.0/33',
-                      '2001:db8::/129', '10.0.0', 'fa:16:3e:11:22:33'):
+        for value in ('10.0.0.999', 'foo', '', '10.0.0',
+                      'fa:16:3e:11:22:33'):
             exc = self.assertRaises(
                 exceptions.CommandError, pairs.normalise_ip, value
             )
-            self.assertIn(
-                f"'{value}' is not a valid IP address or CIDR", str(exc)
+            self.assertIn(f"'{value}' is not a valid IP address", str(exc))
+            self.assertNotIn('CIDR', str(exc))
+
+    def test_invalid_cidr(self):
+        for value in ('10.0.0.0/33', '2001:db8::/129', '10.0.0.999/8',
+                      'foo/8'):
+            exc = self.assertRaises(
+                exceptions.CommandError, pairs.normalise_ip, value
             )
+            self.assertIn(f"'{value}' is not a valid CIDR", str(exc))
+
+    def test_leading_zero_in_cidr_refused(self):
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.normalise_ip, ' 10.09.0.0/16 '
+        )
+        self.assertIn("is not an accepted CIDR", str(exc))
+        self.assertIn('write 10.9.0.0/16', str(exc))
+
+    def test_leading_zero_refused(self):
+        # Neutron: "'010.0.0.5' is not an accepted IP address".
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.normalise_ip, '010.0.0.5'
+        )
+        self.assertIn("'010.0.0.5' is not an accepted IP address", str(exc))
+        self.assertIn('write 10.0.0.5', str(exc))
+
+    def test_ipv4_mapped_stays_ipv6(self):
+        # Neutron reads ::ffff:10.0.0.5 as an IPv6 address, and so does the
+        # data plane: it is not the pair 10.0.0.5.
+        self.assertEqual('::ffff:10.0.0.5',
+                         pairs.normalise_ip('::FFFF:A00:5'))
 
     def test_scope_id_refused(self):
         # Python accepts fe80::1%eth0; Neutron answers 400.
@@ -406,6 +435,61 @@ class TestRemovePairs(base.TestCase):
         self.assertIsNot(self.current, change.pairs)
 
 
+class TestStoredByOtherClients(base.TestCase):
+    """Neutron stores a pair as the client sent it: any notation."""
+
+    STORED = [
+        {'ip_address': '10.0.0.9', 'mac_address': 'FA-16-3E-11-22-33'},
+        {'ip_address': '10.9.0.1/24', 'mac_address': PORT_MAC},
+        {'ip_address': '2001:DB8:0:0::9', 'mac_address': 'fa16.3eaa.bbcc'},
+    ]
+
+    def test_add_sees_them(self):
+        requested = [
+            pairs.Pair('10.0.0.9'),
+            pairs.Pair('10.0.0.9', PORT_MAC),
+            pairs.Pair(pairs.normalise_ip('10.9.0.0/24')),
+            pairs.Pair(pairs.normalise_ip('10.9.0.77/24'), PORT_MAC),
+            pairs.Pair('2001:db8::9', OTHER_MAC),
+        ]
+        change = pairs.merge_pairs(self.STORED, requested, PORT_MAC)
+        self.assertEqual([], change.changed)
+        self.assertEqual(requested, change.skipped)
+        self.assertEqual(self.STORED, change.pairs)
+
+    def test_remove_removes_them(self):
+        for requested, left in (
+            ([pairs.Pair('10.0.0.9')], [1, 2]),
+            ([pairs.Pair('10.0.0.9', PORT_MAC)], [1, 2]),
+            ([pairs.Pair(pairs.normalise_ip('10.9.0.0/24'))], [0, 2]),
+            ([pairs.Pair(pairs.normalise_ip('10.9.0.1/24'))], [0, 2]),
+            ([pairs.Pair(pairs.normalise_ip('2001:db8::9'),
+                         pairs.normalise_mac('FA:16:3E:AA:BB:CC'))], [0, 1]),
+        ):
+            change = pairs.remove_pairs(self.STORED, requested, PORT_MAC,
+                                        'web-1')
+            self.assertEqual([self.STORED[i] for i in left], change.pairs,
+                             requested)
+
+    def test_stored_port_mac_in_caps_matches_omitted_mac(self):
+        change = pairs.remove_pairs(
+            [{'ip_address': '10.0.0.9', 'mac_address': 'FA:16:3E:11:22:33'}],
+            [pairs.Pair('10.0.0.9')], 'fa:16:3e:11:22:33', 'web-1')
+        self.assertEqual([], change.pairs)
+
+    def test_hint_names_stored_mac(self):
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.remove_pairs, self.STORED,
+            [pairs.Pair('2001:db8::9')], PORT_MAC, 'web-1')
+        self.assertIn('It is there with MAC fa16.3eaa.bbcc', str(exc))
+
+    def test_unreadable_stored_values_still_removable(self):
+        stored = [{'ip_address': 'Bogus', 'mac_address': 'Odd'}]
+        change = pairs.remove_pairs(stored, [pairs.Pair('bogus', 'odd')],
+                                    PORT_MAC, 'web-1')
+        self.assertEqual([], change.pairs)
+
+
 # Property tests.
 
 _unicast_octets = st.lists(
@@ -456,6 +540,10 @@ def _ip_values(draw):
 _POOL_IPS = ['10.0.0.5', '10.0.0.5/32', '10.0.0.6', '10.0.0.0/24',
              '0.0.0.0/0', '2001:db8::5', '2001:db8::5/128', '2001:db8::/64']
 _POOL_MACS = [None, PORT_MAC, OTHER_MAC, 'fa:16:3e:00:00:01']
+# What other clients may have stored: the same values in other notations.
+_STORED_IPS = _POOL_IPS + ['10.0.0.77/24', '2001:DB8:0:0::5', '10.0.0.6/32',
+                           '2001:0db8::1/64']
+_STORED_MACS = _POOL_MACS[1:] + ['FA-16-3E-11-22-33', 'fa16.3eaa.bbcc']
 
 _requested = st.lists(
     st.builds(pairs.Pair, st.sampled_from(_POOL_IPS),
@@ -469,8 +557,8 @@ def _current(draw):
     # What Neutron stores: every pair has a MAC, and no two pairs are equal.
     stored = draw(st.lists(
         st.builds(lambda ip, mac: {'ip_address': ip, 'mac_address': mac},
-                  st.sampled_from(_POOL_IPS),
-                  st.sampled_from(_POOL_MACS[1:])),
+                  st.sampled_from(_STORED_IPS),
+                  st.sampled_from(_STORED_MACS)),
         max_size=6,
     ))
     unique = {}
@@ -495,9 +583,12 @@ class TestProperties(base.TestCase):
         self.assertEqual(result, pairs.normalise_ip(result))
         self.assertEqual(result.lower(), result)
         self.assertEqual(
-            ipaddress.ip_interface(text), ipaddress.ip_interface(result)
+            ipaddress.ip_interface(text).network,
+            ipaddress.ip_interface(result).network,
         )
         self.assertEqual('/' in text, '/' in result)
+        self.assertEqual(pairs.pair_key(pairs.Pair(text), PORT_MAC),
+                         pairs.pair_key(pairs.Pair(result), PORT_MAC))
 
     @settings(max_examples=200)
     @given(_current(), _requested)
@@ -555,3 +646,15 @@ class TestProperties(base.TestCase):
             self.assertNotIn(key, stored)
             self.assertIn(key, changed)
         self.assertEqual(len(changed), len(set(changed)))
+
+    @given(_mac_notations(), _ip_values())
+    def test_any_notation_same_key(self, mac, ip):
+        text, canonical = mac
+        stored = {'ip_address': ip, 'mac_address': text}
+        typed = pairs.Pair(pairs.normalise_ip(ip), pairs.normalise_mac(text))
+        self.assertEqual(pairs.pair_key(stored, PORT_MAC),
+                         pairs.pair_key(typed, PORT_MAC))
+        change = pairs.merge_pairs([stored], [typed], PORT_MAC)
+        self.assertEqual([typed], change.skipped)
+        self.assertEqual([], pairs.remove_pairs(
+            [stored], [typed], PORT_MAC, 'p').pairs)

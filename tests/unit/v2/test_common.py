@@ -52,17 +52,7 @@ def parse(cmd, args):
     return cmd.get_parser('openstack port security').parse_args(args)
 
 
-class TestNonblank(base.TestCase):
-
-    def test_values(self):
-        self.assertIsNone(common.nonblank(None, 'port'))
-        self.assertEqual('web-1', common.nonblank('web-1', 'port'))
-        for value in ('', ' ', '\t\n'):
-            exc = self.assertRaises(exceptions.CommandError,
-                                    common.nonblank, value, '--network')
-            self.assertEqual(
-                f'The --network argument is empty ({value!r}); give a name '
-                f'or ID.', str(exc))
+class TestRefs(base.TestCase):
 
     def test_refs(self):
         self.assertEqual(['a'], common.refs(
@@ -131,29 +121,35 @@ class TestBlankArguments(fakes.TestCommand):
         parsed_args = parse(cmd, args)
         exc = self.assertRaises(exceptions.CommandError, cmd.take_action,
                                 parsed_args)
-        self.assertIn(f'The {what} argument is empty', str(exc))
+        self.assertIn(what, str(exc))
         self.assertEqual([], self.network.mock_calls)
 
     def test_blank_port(self):
         for name, args in ON_WEB_1.items():
-            self.refused(name, [' '] + args[1:], 'port')
+            self.refused(name, [' '] + args[1:], 'The port given is empty')
 
     def test_one_blank_port_of_many(self):
         for name in ('pair clear', 'disable', 'enable'):
-            self.refused(name, ['web-1', ''], 'port')
+            self.refused(name, ['web-1', ''], 'The port given is empty')
 
     def test_blank_network(self):
         for name, args in ON_WEB_1.items():
-            self.refused(name, args + ['--network', ''], '--network')
+            self.refused(name, args + ['--network', ''],
+                         'The network given is empty')
 
     def test_blank_security_group(self):
         self.refused('enable', ['web-1', '--security-group', ' '],
-                     '--security-group')
+                     'The security group given is empty')
 
     def test_blank_list_filters(self):
-        for option in ('--network', '--project', '--server',
-                       '--device-owner', '--fixed-ip'):
-            self.refused('list', [option, ''], option)
+        for option, words in (
+            ('--network', 'The network given is empty'),
+            ('--project', 'The project given is empty'),
+            ('--server', 'The server given is empty'),
+            ('--device-owner', 'The device owner given is empty'),
+            ('--fixed-ip', "'' is not a valid IP address for --fixed-ip"),
+        ):
+            self.refused('list', [option, ''], words)
         self.assertEqual([], self.identity.mock_calls)
         self.assertEqual([], self.compute.mock_calls)
 
