@@ -104,6 +104,60 @@ def unique(prefix: str) -> str:
     return f'{prefix}-{uuid.uuid4().hex[:8]}'
 
 
+# What in a log of the local cloud means the data plane ignored the API or
+# Neutron failed: (file in the state dir's log/, text that marks the line).
+LOG_ALARMS = (
+    ('ovn-northd.log', 'invalid syntax'),
+    ('ovn-controller.log', 'invalid syntax'),
+    ('ovs-vswitchd.log', '|EMER|'),
+    ('neutron.log', 'Traceback'),
+    ('neutron-access.log', '" 500 '),
+)
+# Expected: for a pair with a VRRP MAC, Neutron 29 writes a "VRRPv3 ..."
+# port-security entry that OVN 23.03 rejects as invalid syntax, while the
+# plain "<mac> <ip>" entry it also writes is enforced (test_packets).
+LOG_EXPECTED = ('VRRPv3',)
+
+
+def log_dir() -> pathlib.Path:
+    return pathlib.Path(os.environ.get('DEVCLOUD_DIR') or
+                        ROOT / '.devcloud') / 'log'
+
+
+def log_alarms(offsets: dict[str, int]) -> list[str]:
+    """Alarming lines written to the cloud's logs since offsets."""
+    found = []
+    for name, needle in LOG_ALARMS:
+        path = log_dir() / name
+        try:
+            with open(path, 'rb') as f:
+                f.seek(offsets.get(name, 0))
+                text = f.read().decode('utf-8', 'replace')
+        except OSError:
+            continue
+        found += [f'{name}: {line.strip()[:300]}'
+                  for line in text.splitlines()
+                  if needle in line
+                  and not any(e in line for e in LOG_EXPECTED)]
+    return found
+
+
+@pytest.fixture(scope='session', autouse=True)
+def scanned_logs() -> Iterator[None]:
+    """Fail the run when the cloud logged an error while it ran."""
+    offsets = {}
+    for name, _ in LOG_ALARMS:
+        try:
+            offsets[name] = (log_dir() / name).stat().st_size
+        except OSError:
+            offsets[name] = 0
+    yield
+    found = log_alarms(offsets)
+    if found:
+        pytest.fail('the local cloud logged errors during the run:\n'
+                    + '\n'.join(found[:20]), pytrace=False)
+
+
 @pytest.fixture(scope='session')
 def cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
     cli = Cli(tmp_path_factory.mktemp('state'),
