@@ -133,9 +133,6 @@ def test_network_with_id_of_port_elsewhere(cli, make_port, dual_network):
         port['id']
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs wiring: audit.query must send "
-    "'ip_address=' + lookup.fixed_ip_filter(parsed_args.fixed_ip)"))
 def test_list_fixed_ip_any_notation(cli, make_port, dual_network):
     port = make_port(network_id=dual_network['id'])
     v6 = ipaddress.IPv6Address(fixed_ip(port, 6))
@@ -143,9 +140,6 @@ def test_list_fixed_ip_any_notation(cli, make_port, dual_network):
     assert [row['id'] for row in listed] == [port['id']]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs wiring: audit.query must call lookup.fixed_ip_filter, which "
-    "refuses a value that cannot be an IP address"))
 @pytest.mark.parametrize('value', ['not-an-ip', '10.50.0.0/24', '010.50.0.5'])
 def test_list_fixed_ip_refuses_what_cannot_match(cli, value):
     stderr = cli.fails(*PS, 'list', '--fixed-ip', value)

@@ -79,9 +79,9 @@ def test_show_unknown_port(cli):
 def test_pair_list_rows(cli, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.0.201',
                      '--allowed-address',
-                     'ip-address=10.50.0.0/28,mac-address=fa:16:3e:00:00:01')
+                     'ip-address=10.50.0.0/28,mac-address=00:00:5e:00:01:01')
     rows = cli.ok('port', 'security', 'pair', 'list', port['id'])
     assert sorted_pairs(rows) == sorted_pairs([
         {'ip_address': '10.50.0.201', 'mac_address': port['mac_address']},
-        {'ip_address': '10.50.0.0/28', 'mac_address': 'fa:16:3e:00:00:01'},
+        {'ip_address': '10.50.0.0/28', 'mac_address': '00:00:5e:00:01:01'},
     ])

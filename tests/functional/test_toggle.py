@@ -63,7 +63,7 @@ def test_enable_with_a_security_group(cli, make_port):
 def test_disable_then_restore_round_trip(cli, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.2.20',
                      '--allowed-address',
-                     'ip-address=10.50.2.0/28,mac-address=fa:16:3e:aa:bb:cc')
+                     'ip-address=10.50.2.0/28,mac-address=00:00:5e:00:01:cc')
     before = cli.port(port['id'])
     cli.ok(*PS, 'disable', port['id'])
 

@@ -154,11 +154,6 @@ def test_blank_arguments(cli, make_port, args, sentence):
     assert after['port_security_enabled'] is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs wiring: audit.query skips a falsy --network and passes --project/"
-    "--server to audit's own lookups; use lookup.network_id(client, "
-    "parsed_args.network) when it is not None, lookup.project_id and "
-    "lookup.server_id"))
 @pytest.mark.parametrize('option, what', [
     ('--network', 'network'), ('--project', 'project'),
     ('--server', 'server'),

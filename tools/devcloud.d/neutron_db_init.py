@@ -10,13 +10,11 @@ Usage: python neutron_db_init.py sqlite:////abs/path/neutron.sqlite
 import os
 import sys
 
-import sqlalchemy as sa
+import neutron.db.migration.alembic_migrations.versions as versions_pkg
+from neutron.db.migration.models import head
 from neutron_lib import constants
 from oslo_utils import uuidutils
-
-from neutron.db.migration.models import head
-
-import neutron.db.migration.alembic_migrations.versions as versions_pkg
+import sqlalchemy as sa
 
 INGRESS_RULE_DESCRIPTION = "Legacy default SG rule for ingress traffic"
 EGRESS_RULE_DESCRIPTION = "Legacy default SG rule for egress traffic"
