@@ -42,5 +42,6 @@ class TestPlugin(base.TestCase):
         added = json.loads(result.stdout.strip().splitlines()[-1])['added']
         self.assertIn('osc_portsec.plugin', added)
         self.assertIn('osc_portsec.v2.port_security', added)
+        self.assertIn('osc_portsec.v2.vip', added)
         foreign = [m for m in added if not m.startswith('osc_portsec')]
         self.assertEqual([], foreign)
