@@ -51,6 +51,7 @@ class Target:
     members: list[tuple[str, Any]]
     group: tuple[str, str] | None
     ether: str
+    group_rules: list[Any]
 
 
 def _existing(ports: Sequence[Any], name: str) -> model.Vip | None:
@@ -88,13 +89,14 @@ def target(client: Proxy, req: Request) -> Target:
     address, subnet = _address(req, existing, subnets, ports)
     found = members.resolve(client, req.members, ports, net_id, address,
                             existing.id if existing else None)
-    group = None
+    group: tuple[str, str] | None = None
+    group_rules: list[Any] = []
     if req.security_group:
-        group = next(iter(lookup.security_groups(
-            client, [req.security_group]).items()))
+        group, group_rules = rules.find_group(client, req.security_group)
     ether = (model.ethertype(address) if address
              else f'IPv{subnet.ip_version}')
-    return Target(net_id, address, subnet, existing, found, group, ether)
+    return Target(net_id, address, subnet, existing, found, group, ether,
+                  group_rules)
 
 
 def _port(client: Proxy, req: Request, tgt: Target, rule_id: str | None,
@@ -113,13 +115,17 @@ def _port(client: Proxy, req: Request, tgt: Target, rule_id: str | None,
         return members.row('vip_port', None, req.name, 'dry-run', words=[
             f'would create port {req.name} holding {holds}']), \
             tgt.address, None
+    tags = model.tags([p.id for _, p in tgt.members], rule_id)
     port = client.create_port(
         network_id=tgt.net_id, name=req.name, fixed_ips=[fixed],
-        description=model.description(req.name),
-        tags=model.tags([p.id for _, p in tgt.members], rule_id))
+        description=model.description(req.name), tags=tags)
     undo.push(f'the VIP port {req.name} ({port.id})',
               functools.partial(client.delete_port, port.id),
               f'openstack port delete {port.id}')
+    if sorted(port.tags or []) != sorted(tags):
+        # A Neutron without tags in the create request (extension
+        # tag-creation, or a policy that drops them) needs a second call.
+        client.set_tags(port, tags)
     address = port.fixed_ips[0]['ip_address']
     return members.row('vip_port', port.id, req.name, 'created',
                        words=[f'created port {req.name} holding '
@@ -164,8 +170,8 @@ def create(client: Proxy, req: Request, cloud: dict[str, Any]
     try:
         rule_id = None
         if tgt.group:
-            row, rule_id = rules.ensure(client, tgt.group, tgt.ether,
-                                        req.dry_run, undo)
+            row, rule_id = rules.ensure(client, tgt.group, tgt.group_rules,
+                                        tgt.ether, req.dry_run, undo)
             rows_.append(row)
         row, address, port = _port(client, req, tgt, rule_id, undo)
         rows_.insert(0, row)

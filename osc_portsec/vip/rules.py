@@ -10,6 +10,11 @@ from __future__ import annotations
 import functools
 import logging
 from typing import Any, Sequence, TYPE_CHECKING
+import uuid
+
+from openstack import exceptions as sdk_exc
+from openstack.network.v2 import security_group_rule as _rule
+from osc_lib import exceptions
 
 from osc_portsec.vip import members
 from osc_portsec.vip import model
@@ -29,18 +34,46 @@ def of_groups(client: Proxy, group_ids: Sequence[str]) -> list[Any]:
     return list(client.security_group_rules(security_group_id=ids))
 
 
+def find_group(client: Proxy, ref: str
+               ) -> tuple[tuple[str, str], list[Any]]:
+    """``(ID, name)`` of the group and its rules, in one request.
+
+    A group's body carries its rules, so no second request lists them.
+    """
+    try:
+        uuid.UUID(ref)
+        try:
+            found = [client.get_security_group(ref)]
+        except sdk_exc.NotFoundException:
+            found = []
+    except ValueError:
+        found = list(client.security_groups(name=ref))
+    if len(found) != 1:
+        raise exceptions.CommandError(
+            f"More than one security group is named '{ref}'; give the "
+            f"security group ID. Nothing was changed." if found else
+            f"Security group '{ref}' was not found; check it with "
+            f"'openstack security group list'. Nothing was changed.")
+    group = found[0]
+    rules = [_rule.SecurityGroupRule(**r, _synchronized=True)
+             for r in group.security_group_rules or []]
+    return (group.id, group.name or ''), rules
+
+
 def _words(group: tuple[str, str], ether: str) -> str:
     label = group[1] or group[0]
     return (f'ingress {ether} protocol vrrp (112) from security group '
             f'{label} into {label}')
 
 
-def ensure(client: Proxy, group: tuple[str, str], ether: str,
-           dry_run: bool, undo: rollback.Undo
+def ensure(client: Proxy, group: tuple[str, str], current: Sequence[Any],
+           ether: str, dry_run: bool, undo: rollback.Undo
            ) -> tuple[dict[str, Any], str | None]:
-    """The rule's row, and its ID when this run created it."""
-    found = [r for r in of_groups(client, [group[0]])
-             if model.is_vrrp_rule(r, ether, group[0])]
+    """The rule's row, and its ID when this run created it.
+
+    ``current`` are the group's rules as read with the group.
+    """
+    found = [r for r in current if model.is_vrrp_rule(r, ether, group[0])]
     name = group[1] or group[0]
     if found:
         return members.row('vrrp_rule', found[0].id, name, 'existing',

@@ -474,6 +474,45 @@ class FakeVipNeutron(FakeNeutron):
         return current
 
 
+class FakeGroupsNeutron(FakeVipNeutron):
+    """FakeVipNeutron whose groups carry their rules, found by ID or name.
+
+    With ``keep_tags`` False its port create drops the tags, as a Neutron
+    that does not take tags in a create request.
+    """
+
+    def __init__(self, proxy: Any):
+        super().__init__(proxy)
+        proxy.get_security_group.side_effect = self.get_group
+        self.keep_tags = True
+
+    def _group(self, sg_id: str) -> Any:
+        from openstack.network.v2 import security_group as _sg
+
+        rules = [r.to_dict(computed=False) for r in self.rules.values()
+                 if r.security_group_id == sg_id]
+        return _sg.SecurityGroup(id=sg_id, name=self.groups[sg_id],
+                                 security_group_rules=rules,
+                                 _synchronized=True)
+
+    def get_group(self, sg_id: str) -> Any:
+        if sg_id not in self.groups:
+            raise sdk_exc.NotFoundException(f'No SecurityGroup {sg_id}')
+        return self._group(sg_id)
+
+    def security_groups(self, id: Any = (), fields: Any = None,
+                        **query: Any) -> Any:
+        if 'name' in query:
+            return iter([self._group(sg) for sg, name in self.groups.items()
+                         if name == query['name']])
+        return super().security_groups(id=id, fields=fields, **query)
+
+    def create_port(self, fixed_ips: Any = (), **attrs: Any) -> Any:
+        if not self.keep_tags:
+            attrs.pop('tags', None)
+        return super().create_port(fixed_ips=fixed_ips, **attrs)
+
+
 def member(port_id: str, name: str, mac: str, ip: str,
            **overrides: Any) -> _port.Port:
     """A member port on the test network."""
@@ -488,7 +527,7 @@ class TestVipCommand(TestCommand):
 
     def setUp(self) -> None:
         super().setUp()
-        self.neutron = FakeVipNeutron(self.network)
+        self.neutron = FakeGroupsNeutron(self.network)
         self.neutron.groups.update({SG_ID: 'web', SG2_ID: 'db'})
         self.neutron.networks[NETWORK_ID] = 'private'
         self.a = member(PORT_ID, 'web-1', PORT_MAC, '10.0.0.5')

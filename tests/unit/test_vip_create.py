@@ -236,3 +236,22 @@ class TestCreate(fakes.TestVipCommand):
         self.assertEqual(
             [other, {'ip_address': VIP, 'mac_address': OTHER_MAC}],
             self.port(OTHER_ID).allowed_address_pairs)
+
+    def test_tags_dropped_by_create(self):
+        self.neutron.keep_tags = False
+        self.run_create(security_group='db')
+        self.network.set_tags.assert_called_once()
+        vip = model.from_port(self.port(fakes.VIP_ID))
+        self.assertEqual((PORT_ID, OTHER_ID), vip.members)
+
+    def test_request_count(self):
+        # At most 2M + 5 requests for M members: the network (by ID), its
+        # ports, its subnets, the group with its rules, the rule, the port
+        # and one update a member.
+        self.run_create(security_group=SG2_ID,
+                        members=['web-1', 'web-2', 'web-3'])
+        self.assertEqual([
+            'find_network', 'ports', 'subnets', 'get_security_group',
+            'create_security_group_rule', 'create_port', 'update_port',
+            'update_port', 'update_port'],
+            [c[0] for c in self.network.mock_calls])
