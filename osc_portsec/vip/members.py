@@ -37,7 +37,11 @@ def resolve(client: Proxy, refs: Sequence[str], ports: Sequence[Port],
         port = checks.find_member(ref, ports)
         if port is None:
             # Only on this error path: is it elsewhere, or nowhere?
-            other = lookup.find_port(client, ref)
+            try:
+                other = lookup.find_port(client, ref)
+            except exceptions.CommandError as exc:
+                raise exceptions.CommandError(
+                    f'{exc} Nothing was changed.') from None
             raise exceptions.CommandError(
                 f"Member '{ref}' ({other.id}) is on network "
                 f"{other.network_id}, not on the VIP's network {net_id}; "
