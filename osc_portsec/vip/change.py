@@ -8,6 +8,7 @@ removed.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Sequence, TYPE_CHECKING
 
 from openstack import exceptions as sdk_exc
@@ -23,6 +24,8 @@ from osc_portsec.vip import show
 
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
+
+LOG = logging.getLogger(__name__)
 
 
 def _group(client: Proxy, vip: model.Vip) -> tuple[str, str] | None:
@@ -160,5 +163,7 @@ def _record(vip: model.Vip, cloud: dict[str, Any],
                     'members': [p.id for p in found],
                     'rule_id': vip.rule_id},
         })
-    except OSError:
-        pass
+    except OSError as exc:
+        LOG.warning('The journal %s cannot be written (%s); VIP %s is '
+                    'deleted without a record of its address.',
+                    journal.path(), exc.strerror or exc, vip.name)

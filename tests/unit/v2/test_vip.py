@@ -1,8 +1,11 @@
 """Tests of the ``port security vip`` commands."""
 
+import json
+
 from osc_lib import exceptions
 from osc_lib.test import base
 
+from osc_portsec import journal
 from osc_portsec.v2 import vip
 from osc_portsec.vip import model
 from osc_portsec.vip import output
@@ -148,6 +151,30 @@ class TestSetUnsetPortSecurityVip(VipTest):
         self.assertEqual((PORT_ID, THIRD_ID), model.from_port(
             self.port(fakes.VIP_ID)).members)
 
+    def test_set_rolls_back(self):
+        self.create()
+        self.neutron.add(fakes.member('m4', 'web-4', 'fa:16:3e:44:44:44',
+                                      '10.0.0.8'))
+        real = self.network.update_port.side_effect
+        forbidden = fakes.neutron_error(403, 'PolicyNotAuthorized',
+                                        'disallowed by policy')
+
+        def side(port_id, **kw):
+            if port_id == 'm4':
+                raise forbidden
+            return real(port_id, **kw)
+        self.network.update_port.side_effect = side
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.SetPortSecurityVip,
+                              ['web-vip', '--member', 'web-3',
+                               '--member', 'web-4'])
+        self.assertIn('on port web-4', str(e))
+        self.assertIn('Rolled back: the pair 10.0.0.100 on member web-3',
+                      str(e))
+        self.assertEqual([], self.port(THIRD_ID).allowed_address_pairs)
+        self.assertEqual((PORT_ID, OTHER_ID), model.from_port(
+            self.port(fakes.VIP_ID)).members)
+
     def test_unset_not_a_member(self):
         self.create()
         e = self.assertRaises(exceptions.CommandError, self.run_cmd,
@@ -173,6 +200,10 @@ class TestDeletePortSecurityVip(VipTest):
         self.assertEqual({}, self.neutron.rules)
         for port_id in (PORT_ID, OTHER_ID):
             self.assertEqual([], self.port(port_id).allowed_address_pairs)
+        with open(journal.path(), encoding='utf-8') as stream:
+            [record] = [json.loads(line) for line in stream
+                        if 'vip-deleted' in line]
+        self.assertEqual(ADDRESS, record['vip']['ip_address'])
         commands = [e['command'] for e in fakes.journal_entries()]
         self.assertEqual(['vip create', 'vip create', 'vip delete',
                           'vip delete'], commands)
