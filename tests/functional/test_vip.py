@@ -41,6 +41,8 @@ def snapshot(sdk: Any, network_id: str) -> dict[str, Any]:
 
 @pytest.fixture
 def group(cli: conftest.Cli) -> Any:
+    # Requested before make_port, so it is deleted after the ports that
+    # use it.
     name = conftest.unique('vrrp')
     made = cli.ok('security', 'group', 'create', name)
     yield made
@@ -53,8 +55,8 @@ def pairs_of(sdk: Any, port_id: str) -> list[tuple[str, str]]:
                   for p in port.allowed_address_pairs or [])
 
 
-def test_create_show_again_set_unset_delete(cli, sdk, network, make_port,
-                                            group):
+def test_create_show_again_set_unset_delete(cli, sdk, network, group,
+                                            make_port):
     a, b, c = (make_port() for _ in range(3))
     name = conftest.unique('vip')
     rows = cli.ok(*VIP, 'create', name, '--network', network['name'],
@@ -132,7 +134,7 @@ def test_free_address_three_members_warns(cli, sdk, network, make_port):
         assert pairs_of(sdk, port['id']) == []
 
 
-def test_warns_without_vrrp_rule(cli, network, make_port, group):
+def test_warns_without_vrrp_rule(cli, network, group, make_port):
     a = make_port('--security-group', group['id'])
     b = make_port('--security-group', group['id'])
     name = conftest.unique('vip')
@@ -190,7 +192,7 @@ def test_refusals_change_nothing(cli, sdk, network, shared_network,
 
 
 def test_rollback_when_a_member_is_refused(cli, sdk, shared_network,
-                                           make_port, group):
+                                           group, make_port):
     # On the admin's shared network the demo user may create ports but
     # not give them pairs (403): the rule and the VIP port are undone.
     net = shared_network['id']
