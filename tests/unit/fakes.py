@@ -382,3 +382,189 @@ class PortList:
     def __call__(self, **filters: Any) -> Any:
         self.calls.append(filters)
         return iter([p for p in self.ports if self._match(p, filters)])
+
+
+# The VIP commands: ports, subnets and rules that change in memory.
+
+VIP_ID = '4e1b5c0a-9d8f-4a7b-8c2d-3e4f5a6b7c8d'
+RULE_ID = '5f2c6d1b-0e9a-4b8c-9d3e-4f5a6b7c8d9e'
+SUBNET_CIDR = '10.0.0.0/24'
+
+
+def make_rule(rule_id: str, group_id: str, **body: Any) -> Any:
+    from openstack.network.v2 import security_group_rule as _rule
+
+    values = {'id': rule_id, 'security_group_id': group_id,
+              'direction': 'ingress', 'ethertype': 'IPv4',
+              'protocol': None, 'remote_group_id': None,
+              'remote_ip_prefix': None}
+    values.update(body)
+    return _rule.SecurityGroupRule(**values, _synchronized=True)
+
+
+def make_subnet(subnet_id: str = SUBNET_ID, cidr: str = SUBNET_CIDR,
+                name: str = 'private-v4', ip_version: int = 4) -> Any:
+    from openstack.network.v2 import subnet as _subnet
+
+    return _subnet.Subnet(id=subnet_id, cidr=cidr, name=name,
+                          network_id=NETWORK_ID, ip_version=ip_version,
+                          _synchronized=True)
+
+
+class FakeVipNeutron(FakeNeutron):
+    """FakeNeutron that also creates and deletes ports and rules.
+
+    ``update_port`` applies the attributes it is sent (and bumps the
+    revision), so a test sees the cloud as a sequence of changes; a test
+    injects a failure by setting the proxy method's ``side_effect``.
+    """
+
+    def __init__(self, proxy: Any):
+        super().__init__(proxy)
+        self.subnets = [make_subnet()]
+        self.rules: dict[str, Any] = {}
+        self.next_ip = 100
+        proxy.subnets.side_effect = lambda **q: iter(self.subnets)
+        proxy.security_group_rules.side_effect = self.list_rules
+        proxy.create_port.side_effect = self.create_port
+        proxy.delete_port.side_effect = self.delete_port
+        proxy.update_port.side_effect = self.update_port
+        proxy.create_security_group_rule.side_effect = self.create_rule
+        proxy.delete_security_group_rule.side_effect = self.delete_rule
+        proxy.get_security_group_rule.side_effect = self.get_rule
+        proxy.set_tags.side_effect = self.set_tags
+
+    def list_ports(self, **filters: Any) -> Any:
+        tag = filters.pop('tags', None)
+        found = list(super().list_ports(**filters))
+        return iter([p for p in found if tag is None
+                     or tag in (p.tags or [])])
+
+    def list_rules(self, security_group_id: Any = (), **query: Any) -> Any:
+        ids = ([security_group_id] if isinstance(security_group_id, str)
+               else list(security_group_id))
+        return iter([r for r in self.rules.values()
+                     if r.security_group_id in ids])
+
+    def create_port(self, fixed_ips: Any = (), **attrs: Any) -> Any:
+        fixed = dict(fixed_ips[0])
+        if 'ip_address' not in fixed:
+            fixed['ip_address'] = f'10.0.0.{self.next_ip}'
+            self.next_ip += 1
+        port = make_port(id=VIP_ID, mac_address='fa:16:3e:00:00:01',
+                         device_owner='', device_id='', fixed_ips=[fixed],
+                         allowed_address_pairs=[], revision_number=1,
+                         **attrs)
+        self.add(port)
+        return port
+
+    def delete_port(self, port_id: str, ignore_missing: bool = True) -> None:
+        self.ports.pop(port_id, None)
+
+    def update_port(self, port_id: str, if_revision: Any = None,
+                    **attrs: Any) -> Any:
+        port = self.ports[port_id]
+        if if_revision is not None and if_revision != port.revision_number:
+            raise stale_revision(port.revision_number)
+        keys = {'allowed_address_pairs': 'allowed_address_pairs',
+                'security_group_ids': 'security_groups',
+                'is_port_security_enabled': 'port_security_enabled'}
+        new = dict(id=port.id, name=port.name, tags=list(port.tags or []),
+                   mac_address=port.mac_address, fixed_ips=port.fixed_ips,
+                   network_id=port.network_id,
+                   device_owner=port.device_owner,
+                   device_id=port.device_id,
+                   security_groups=list(port.security_group_ids or []),
+                   port_security_enabled=port.is_port_security_enabled,
+                   allowed_address_pairs=list(
+                       port.allowed_address_pairs or []),
+                   revision_number=port.revision_number + 1)
+        for attr, value in attrs.items():
+            new[keys[attr]] = value
+        after = make_port(**new)
+        self.ports[port_id] = after
+        return after
+
+    def create_rule(self, **attrs: Any) -> Any:
+        attrs['ethertype'] = attrs.pop('ether_type')
+        rule = make_rule(RULE_ID, attrs.pop('security_group_id'), **attrs)
+        self.rules[rule.id] = rule
+        return rule
+
+    def delete_rule(self, rule_id: str, ignore_missing: bool = True) -> None:
+        self.rules.pop(rule_id, None)
+
+    def get_rule(self, rule_id: str) -> Any:
+        if rule_id not in self.rules:
+            raise sdk_exc.NotFoundException(f'No rule {rule_id}')
+        return self.rules[rule_id]
+
+    def set_tags(self, port: Any, tags: list[str]) -> Any:
+        current = self.ports[port.id]
+        current.tags = list(tags)
+        return current
+
+
+class FakeGroupsNeutron(FakeVipNeutron):
+    """FakeVipNeutron whose groups carry their rules, found by ID or name.
+
+    With ``keep_tags`` False its port create drops the tags, as a Neutron
+    that does not take tags in a create request.
+    """
+
+    def __init__(self, proxy: Any):
+        super().__init__(proxy)
+        proxy.get_security_group.side_effect = self.get_group
+        self.keep_tags = True
+
+    def _group(self, sg_id: str) -> Any:
+        from openstack.network.v2 import security_group as _sg
+
+        rules = [r.to_dict(computed=False) for r in self.rules.values()
+                 if r.security_group_id == sg_id]
+        return _sg.SecurityGroup(id=sg_id, name=self.groups[sg_id],
+                                 security_group_rules=rules,
+                                 _synchronized=True)
+
+    def get_group(self, sg_id: str) -> Any:
+        if sg_id not in self.groups:
+            raise sdk_exc.NotFoundException(f'No SecurityGroup {sg_id}')
+        return self._group(sg_id)
+
+    def security_groups(self, id: Any = (), fields: Any = None,
+                        **query: Any) -> Any:
+        if 'name' in query:
+            return iter([self._group(sg) for sg, name in self.groups.items()
+                         if name == query['name']])
+        return super().security_groups(id=id, fields=fields, **query)
+
+    def create_port(self, fixed_ips: Any = (), **attrs: Any) -> Any:
+        if not self.keep_tags:
+            attrs.pop('tags', None)
+        return super().create_port(fixed_ips=fixed_ips, **attrs)
+
+
+def member(port_id: str, name: str, mac: str, ip: str,
+           **overrides: Any) -> _port.Port:
+    """A member port on the test network."""
+    return make_port(id=port_id, name=name, mac_address=mac,
+                     fixed_ips=[{'subnet_id': SUBNET_ID,
+                                 'ip_address': ip}],
+                     **overrides)
+
+
+class TestVipCommand(TestCommand):
+    """TestCommand with a Neutron that creates, updates and deletes."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.neutron = FakeGroupsNeutron(self.network)
+        self.neutron.groups.update({SG_ID: 'web', SG2_ID: 'db'})
+        self.neutron.networks[NETWORK_ID] = 'private'
+        self.a = member(PORT_ID, 'web-1', PORT_MAC, '10.0.0.5')
+        self.b = member(OTHER_ID, 'web-2', OTHER_MAC, '10.0.0.6')
+        self.c = member(THIRD_ID, 'web-3', 'fa:16:3e:dd:ee:ff', '10.0.0.7')
+        self.neutron.add(self.a, self.b, self.c)
+
+    def port(self, port_id: str) -> _port.Port:
+        return self.neutron.ports[port_id]

@@ -45,5 +45,6 @@ class TestPlugin(base.TestCase):
         self.assertIn('osc_portsec.v2.explain', added)
         # The evaluator is imported only when 'explain' runs.
         self.assertNotIn('osc_portsec.explain', added)
+        self.assertIn('osc_portsec.v2.vip', added)
         foreign = [m for m in added if not m.startswith('osc_portsec')]
         self.assertEqual([], foreign)

@@ -1,0 +1,103 @@
+"""``vip show``: the VIP, its members, its VRRP rules and what is wrong.
+
+Three requests whatever the number of members: the tagged ports (to find
+the VIP), the ports of its network, the rules of the members' groups.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence, TYPE_CHECKING
+
+from osc_portsec.vip import members
+from osc_portsec.vip import model
+from osc_portsec.vip import rules
+
+if TYPE_CHECKING:
+    from openstack.network.v2._proxy import Proxy
+
+
+def _pair_kind(port: Any, address: str) -> str | None:
+    kinds = {model.carries(p, address)
+             for p in port.allowed_address_pairs or []}
+    if 'single' in kinds:
+        return 'single'
+    return 'cidr' if 'cidr' in kinds else None
+
+
+def _member(port: Any, address: str) -> dict[str, Any]:
+    return {'id': port.id, 'name': port.name,
+            'mac_address': port.mac_address,
+            'pair': _pair_kind(port, address),
+            'port_security_enabled': bool(port.is_port_security_enabled),
+            'binding_host_id': port.binding_host_id or None}
+
+
+def member_ports(vip: model.Vip, ports: Sequence[Any]) -> list[Any]:
+    """Recorded members, and other ports whose pairs carry the address."""
+    return [p for p in ports if p.id != vip.id and (
+        p.id in vip.members or _pair_kind(p, vip.ip_address))]
+
+
+def findings(vip: model.Vip, found: Sequence[Any]) -> list[str]:
+    out = []
+    seen = {p.id for p in found}
+    for gone in (m for m in vip.members if m not in seen):
+        out.append(f"member {gone} no longer exists or is not visible to "
+                   f"you; 'openstack port security vip unset {vip.name} "
+                   f"--member {gone}' forgets it")
+    for port in found:
+        label = port.name or port.id
+        kind = _pair_kind(port, vip.ip_address)
+        if not port.is_port_security_enabled:
+            out.append(f"member {label} has port security disabled: it "
+                       f"sends from any address, and Neutron cannot give "
+                       f"it the VIP's pair")
+        elif kind is None:
+            out.append(f"member {label} has no allowed address pair for "
+                       f"{vip.ip_address}; 'openstack port security vip "
+                       f"set {vip.name} --member {port.id}' adds it")
+        elif kind == 'cidr':
+            out.append(f"member {label} carries {vip.ip_address} only in a "
+                       f"CIDR pair, which OVN does not turn into the VIP's "
+                       f"virtual port; 'openstack port security vip set "
+                       f"{vip.name} --member {port.id}' adds the "
+                       f"single-IP pair")
+    return out
+
+
+def held_by(vip: model.Vip, found: Sequence[Any]) -> dict[str, Any] | None:
+    # On OVN the virtual port's binding follows the active member's
+    # chassis; Neutron shows it to admins only.
+    port = vip.port
+    details = port.binding_vif_details or {}
+    host = port.binding_host_id or details.get('parent_hostname')
+    if not host:
+        return None
+    same = [p.name or p.id for p in found if p.binding_host_id == host]
+    return {'host': host, 'members': ', '.join(same) or 'unknown'}
+
+
+def values(client: Proxy, ref: str) -> dict[str, Any]:
+    vip = members.find_vip(client, ref)
+    found = member_ports(vip, members.network_ports(client, vip.network_id))
+    groups = [g for p in found for g in p.security_group_ids or []]
+    ether = model.ethertype(vip.ip_address)
+    all_rules = rules.of_groups(client, groups)
+    vrrp = [r for r in all_rules if r.direction == 'ingress'
+            and r.protocol in model.VRRP and r.ether_type == ether]
+    notes = findings(vip, found)
+    live = [p for p in found if p.is_port_security_enabled]
+    gap = rules.gaps_warning(model.vrrp_gaps(live, all_rules, ether),
+                             live, ether) if len(live) > 1 else None
+    if gap:
+        notes.append(gap)
+    return {
+        'id': vip.id, 'name': vip.name, 'ip_address': vip.ip_address,
+        'network_id': vip.network_id, 'subnet_id': vip.subnet_id,
+        'status': vip.port.status,
+        'members': [_member(p, vip.ip_address) for p in found],
+        'vrrp_rules': [model.rule_line(r) for r in vrrp],
+        'created_rule_id': vip.rule_id,
+        'held_by': held_by(vip, found),
+        'findings': notes,
+    }

@@ -1,0 +1,217 @@
+"""Tests of the ``port security vip`` commands."""
+
+import json
+
+from osc_lib import exceptions
+from osc_lib.test import base
+
+from osc_portsec import journal
+from osc_portsec.v2 import vip
+from osc_portsec.vip import model
+from osc_portsec.vip import output
+from tests.unit import fakes
+from tests.unit.fakes import OTHER_ID
+from tests.unit.fakes import OTHER_MAC
+from tests.unit.fakes import PORT_ID
+from tests.unit.fakes import PORT_MAC
+from tests.unit.fakes import THIRD_ID
+
+ADDRESS = '10.0.0.100'
+
+
+def as_dicts(cols, data):
+    return [dict(zip(cols, row)) for row in data]
+
+
+class VipTest(fakes.TestVipCommand):
+
+    def create(self, *args):
+        cmd = vip.CreatePortSecurityVip(self.app, None)
+        parsed = self.check_parser(cmd, [
+            'web-vip', '--network', 'private', '--ip-address', ADDRESS,
+            '--member', 'web-1', '--member', 'web-2', *args], [])
+        return cmd.take_action(parsed)
+
+    def run_cmd(self, cls, args, verify=()):
+        cmd = cls(self.app, None)
+        parsed = self.check_parser(cmd, args, list(verify))
+        return cmd.take_action(parsed)
+
+
+class TestCreatePortSecurityVip(VipTest):
+
+    def test_parser(self):
+        cmd = vip.CreatePortSecurityVip(self.app, None)
+        self.check_parser(cmd, [
+            'v', '--network', 'n', '--subnet', 's', '--member', 'a',
+            '--member', 'b', '--security-group', 'g', '--dry-run'], [
+            ('name', 'v'), ('network', 'n'), ('subnet', 's'),
+            ('ip_address', None), ('members', ['a', 'b']),
+            ('security_group', 'g'), ('dry_run', True)])
+        self.assertRaises(
+            base.ParserException, self.check_parser, cmd,
+            ['v', '--network', 'n', '--member', 'a', '--subnet', 's',
+             '--ip-address', ADDRESS], [])
+
+    def test_rows(self):
+        cols, data = self.create('--security-group', 'db')
+        self.assertEqual(output.STEP_COLUMNS, cols)
+        rows = as_dicts(cols, data)
+        self.assertEqual(['created', 'created', 'updated', 'updated'],
+                         [r['result'] for r in rows])
+        self.assertEqual(
+            [f'added allowed address pair {ADDRESS} ({PORT_MAC})',
+             f'added security group db ({fakes.SG2_ID})'],
+            rows[2]['changes'].machine_readable())
+
+    def test_blank_member(self):
+        cmd = vip.CreatePortSecurityVip(self.app, None)
+        parsed = self.check_parser(cmd, [
+            'v', '--network', 'private', '--member', ' '], [])
+        e = self.assertRaises(exceptions.CommandError, cmd.take_action,
+                              parsed)
+        self.assertIn('The member given is empty', str(e))
+        self.network.create_port.assert_not_called()
+
+
+class TestShowPortSecurityVip(VipTest):
+
+    def test_show(self):
+        self.create('--security-group', 'db')
+        # A hand-made CIDR pair on a third port.
+        self.neutron.update_port(THIRD_ID, allowed_address_pairs=[
+            {'ip_address': '10.0.0.0/24', 'mac_address': 'fa:16:3e:dd:ee:ff'}])
+        self.network.reset_mock()
+        cols, data = self.run_cmd(vip.ShowPortSecurityVip, ['web-vip'],
+                                  [('vip', 'web-vip')])
+        values = dict(zip(cols, data))
+        self.assertEqual(output.SHOW_COLUMNS, cols)
+        self.assertEqual(ADDRESS, values['ip_address'])
+        members = values['members'].machine_readable()
+        self.assertEqual([PORT_ID, OTHER_ID, THIRD_ID],
+                         [m['id'] for m in members])
+        self.assertEqual(['single', 'single', 'cidr'],
+                         [m['pair'] for m in members])
+        self.assertEqual([fakes.RULE_ID], [
+            r['id'] for r in values['vrrp_rules'].machine_readable()])
+        cidr, vrrp = values['findings'].machine_readable()
+        self.assertIn('member web-3 carries 10.0.0.100 only in a CIDR pair',
+                      cidr)
+        # web-3 is not in the group whose rule lets VRRP in.
+        self.assertIn('into member(s) web-3 from the other members', vrrp)
+        # Three requests whatever the number of members.
+        self.assertEqual(3, len(self.network.mock_calls))
+
+    def test_member_lost_its_pair(self):
+        self.create()
+        self.neutron.update_port(OTHER_ID, allowed_address_pairs=[])
+        cols, data = self.run_cmd(vip.ShowPortSecurityVip, ['web-vip'])
+        findings = dict(zip(cols, data))['findings'].machine_readable()
+        self.assertIn('member web-2 has no allowed address pair for '
+                      '10.0.0.100', findings[0])
+        self.assertIn('No security group rule lets VRRP', findings[-1])
+
+    def test_unknown(self):
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.ShowPortSecurityVip, ['nope'])
+        self.assertIn("No VIP named or with ID 'nope'", str(e))
+
+
+class TestListPortSecurityVip(VipTest):
+
+    def test_list(self):
+        self.create()
+        cols, data = self.run_cmd(vip.ListPortSecurityVip,
+                                  ['--network', 'private'])
+        [row] = as_dicts(cols, data)
+        self.assertEqual((fakes.VIP_ID, ADDRESS, [PORT_ID, OTHER_ID]), (
+            row['id'], row['ip_address'],
+            row['member_ids'].machine_readable()))
+        self.network.ports.assert_called_with(
+            tags=model.TAG, network_id=fakes.NETWORK_ID)
+
+
+class TestSetUnsetPortSecurityVip(VipTest):
+
+    def test_set_then_unset(self):
+        self.create('--security-group', 'db')
+        self.run_cmd(vip.SetPortSecurityVip,
+                     ['web-vip', '--member', 'web-3'],
+                     [('vip', 'web-vip'), ('members', ['web-3'])])
+        third = self.port(THIRD_ID)
+        self.assertIn(fakes.SG2_ID, third.security_group_ids)
+        self.assertEqual(ADDRESS, third.allowed_address_pairs[0][
+            'ip_address'])
+        extra = {'ip_address': '10.0.0.60', 'mac_address': OTHER_MAC}
+        self.neutron.update_port(OTHER_ID, allowed_address_pairs=[
+            *self.port(OTHER_ID).allowed_address_pairs, extra])
+        self.run_cmd(vip.UnsetPortSecurityVip,
+                     ['web-vip', '--member', 'web-2'])
+        self.assertEqual([extra], self.port(OTHER_ID).allowed_address_pairs)
+        self.assertEqual((PORT_ID, THIRD_ID), model.from_port(
+            self.port(fakes.VIP_ID)).members)
+
+    def test_set_rolls_back(self):
+        self.create()
+        self.neutron.add(fakes.member('m4', 'web-4', 'fa:16:3e:44:44:44',
+                                      '10.0.0.8'))
+        real = self.network.update_port.side_effect
+        forbidden = fakes.neutron_error(403, 'PolicyNotAuthorized',
+                                        'disallowed by policy')
+
+        def side(port_id, **kw):
+            if port_id == 'm4':
+                raise forbidden
+            return real(port_id, **kw)
+        self.network.update_port.side_effect = side
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.SetPortSecurityVip,
+                              ['web-vip', '--member', 'web-3',
+                               '--member', 'web-4'])
+        self.assertIn('on port web-4', str(e))
+        self.assertIn('Rolled back: the pair 10.0.0.100 on member web-3',
+                      str(e))
+        self.assertEqual([], self.port(THIRD_ID).allowed_address_pairs)
+        self.assertEqual((PORT_ID, OTHER_ID), model.from_port(
+            self.port(fakes.VIP_ID)).members)
+
+    def test_unset_not_a_member(self):
+        self.create()
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.UnsetPortSecurityVip,
+                              ['web-vip', '--member', 'web-3'])
+        self.assertIn("Port 'web-3' is not a member of VIP web-vip", str(e))
+        self.assertEqual(3, self.port(THIRD_ID).revision_number)
+
+
+class TestDeletePortSecurityVip(VipTest):
+
+    def test_dry_run_then_delete(self):
+        self.create('--security-group', 'db')
+        self.network.reset_mock()
+        cols, data = self.run_cmd(vip.DeletePortSecurityVip,
+                                  ['web-vip', '--dry-run'])
+        self.assertEqual(['dry-run'] * 4,
+                         [r['result'] for r in as_dicts(cols, data)])
+        self.network.delete_port.assert_not_called()
+        self.network.update_port.assert_not_called()
+        self.run_cmd(vip.DeletePortSecurityVip, ['web-vip'])
+        self.assertNotIn(fakes.VIP_ID, self.neutron.ports)
+        self.assertEqual({}, self.neutron.rules)
+        for port_id in (PORT_ID, OTHER_ID):
+            self.assertEqual([], self.port(port_id).allowed_address_pairs)
+        with open(journal.path(), encoding='utf-8') as stream:
+            [record] = [json.loads(line) for line in stream
+                        if 'vip-deleted' in line]
+        self.assertEqual(ADDRESS, record['vip']['ip_address'])
+        commands = [e['command'] for e in fakes.journal_entries()]
+        self.assertEqual(['vip create', 'vip create', 'vip delete',
+                          'vip delete'], commands)
+
+    def test_some_fail(self):
+        self.create()
+        cmd = vip.DeletePortSecurityVip(self.app, None)
+        parsed = self.check_parser(cmd, ['web-vip', 'nope'], [])
+        e = self.assertRaises(exceptions.CommandError, cmd.run, parsed)
+        self.assertEqual('1 of 2 VIPs failed.', str(e))
+        self.assertNotIn(fakes.VIP_ID, self.neutron.ports)
