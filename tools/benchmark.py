@@ -38,32 +38,39 @@ REQUEST = re.compile(r'"(GET|POST|PUT|DELETE) (\S+) HTTP/[\d.]+" (\d+)')
 STARTUP_PROBE = ROOT / 'tests' / 'startup_probe.py'
 
 
+sys.path.insert(0, str(ROOT))
+from tests.functional import cli as _cli  # noqa: E402
+
+
 def env(state_home: str) -> dict[str, str]:
-    # Bytecode is written and used, as it is for users.
-    e = {k: v for k, v in os.environ.items()
-         if not k.startswith('OS_') and k != 'PYTHONDONTWRITEBYTECODE'}
-    e['OS_CLIENT_CONFIG_FILE'] = str(STATE / 'clouds.yaml')
-    e['XDG_STATE_HOME'] = state_home
+    """The functional tests' environment, with bytecode as users have it."""
+    e = _cli.Cli(pathlib.Path(state_home), ROOT).env()
+    e.pop('PYTHONDONTWRITEBYTECODE', None)
     return e
 
 
-class Cloud:
+class Cloud(_cli.Cli):
+    """The functional tests' ``openstack`` runner, timed and counted."""
+
     def __init__(self, workdir: str, openstack: str) -> None:
-        self.workdir = workdir
-        self.openstack = openstack
-        self.env = env(os.path.join(workdir, 'state'))
+        super().__init__(pathlib.Path(workdir) / 'state',
+                         pathlib.Path(workdir), openstack)
+
+    def env(self) -> dict[str, str]:
+        e = super().env()
+        # Bytecode is written and used, as it is for users.
+        e.pop('PYTHONDONTWRITEBYTECODE', None)
+        return e
 
     def cmd(self, *args: str, cloud: str = 'demo') -> list[str]:
-        return [self.openstack, '--os-cloud', cloud, *args]
+        return self.command(list(args), cloud)
 
-    def run(self, *args: str, cloud: str = 'demo',
-            check: bool = True) -> subprocess.CompletedProcess:
-        proc = subprocess.run(self.cmd(*args, cloud=cloud), env=self.env,
-                              cwd=self.workdir, capture_output=True,
-                              text=True, timeout=600)
-        if check and proc.returncode:
-            raise SystemExit(f'openstack {" ".join(args)}: {proc.stderr}')
-        return proc
+    def run(self, *args: str, cloud: str = 'demo',  # type: ignore[override]
+            check: bool = True, timeout: float = 600) -> _cli.Result:
+        result = super().run(*args, cloud=cloud, timeout=timeout)
+        if check and result.returncode:
+            raise SystemExit(f'openstack {" ".join(args)}: {result.stderr}')
+        return result
 
     def json(self, *args: str, cloud: str = 'demo') -> Any:
         return json.loads(self.run(*args, '-f', 'json', cloud=cloud).stdout)
@@ -261,7 +268,7 @@ def contention(cloud: Cloud, net: str, writers: int = 8) -> str:
             subprocess.Popen(
                 cloud.cmd(*verb, port['id'], '--allowed-address',
                           f'ip-address=10.90.0.{i + 1}'),
-                env=cloud.env, cwd=cloud.workdir,
+                env=cloud.env(), cwd=cloud.workdir,
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             for i in range(writers)
         ]
