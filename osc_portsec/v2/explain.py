@@ -55,34 +55,7 @@ class ExplainPortSecurity(command.ShowOne):
         direction.add_argument(
             '--egress', dest='direction', action='store_const',
             const='egress', help='The packet goes out of the port')
-        parser.add_argument(
-            '--protocol', metavar='<protocol>',
-            help='IP protocol: tcp, udp, sctp, icmp, ipv6-icmp, vrrp, any '
-                 'other name Neutron accepts, or a number 0-255 '
-                 '(default: any)')
-        parser.add_argument(
-            '--port', metavar='<port-number>', type=int, dest='dst_port',
-            help='Destination port (tcp, udp, sctp)')
-        parser.add_argument(
-            '--icmp-type', metavar='<n>', type=int, help='ICMP type')
-        parser.add_argument(
-            '--icmp-code', metavar='<n>', type=int,
-            help='ICMP code (needs --icmp-type)')
-        parser.add_argument(
-            '--remote-ip', metavar='<ip-address>',
-            help='The other end: the source of ingress, the destination of '
-                 'egress')
-        parser.add_argument(
-            '--local-ip', metavar='<ip-address>',
-            help='The VM\'s side: the destination of ingress, the source of '
-                 'egress (default: the port\'s first fixed IP of the '
-                 'packet\'s IP version)')
-        parser.add_argument(
-            '--local-mac', metavar='<mac-address>',
-            help='Source MAC of an egress packet (default: the port\'s MAC)')
-        parser.add_argument(
-            '--ethertype', choices=('IPv4', 'IPv6'),
-            help='IP version when no address gives it')
+        _packet_arguments(parser)
         parser.add_argument(
             '--backend', choices=('ovn', 'openvswitch', 'iptables_hybrid'),
             help='Apply this back end\'s semantics (default: the one the '
@@ -138,6 +111,38 @@ class ExplainPortSecurity(command.ShowOne):
             LOG.error('%s', self._expect_failed)
             return EXPECT_FAILED
         return result
+
+
+def _packet_arguments(parser: argparse.ArgumentParser) -> None:
+    """The packet: protocol, port, ICMP type and code, addresses."""
+    parser.add_argument(
+        '--protocol', metavar='<protocol>',
+        help='IP protocol: tcp, udp, sctp, icmp, ipv6-icmp, vrrp, any '
+             'other name Neutron accepts, or a number 0-255 '
+             '(default: any)')
+    parser.add_argument(
+        '--port', metavar='<port-number>', type=int, dest='dst_port',
+        help='Destination port (tcp, udp, sctp)')
+    parser.add_argument(
+        '--icmp-type', metavar='<n>', type=int, help='ICMP type')
+    parser.add_argument(
+        '--icmp-code', metavar='<n>', type=int,
+        help='ICMP code (needs --icmp-type)')
+    parser.add_argument(
+        '--remote-ip', metavar='<ip-address>',
+        help='The other end: the source of ingress, the destination of '
+             'egress')
+    parser.add_argument(
+        '--local-ip', metavar='<ip-address>',
+        help='The VM\'s side: the destination of ingress, the source of '
+             'egress (default: the port\'s first fixed IP of the '
+             'packet\'s IP version)')
+    parser.add_argument(
+        '--local-mac', metavar='<mac-address>',
+        help='Source MAC of an egress packet (default: the port\'s MAC)')
+    parser.add_argument(
+        '--ethertype', choices=('IPv4', 'IPv6'),
+        help='IP version when no address gives it')
 
 
 def _disagreement(expect: str | None, answer: Any) -> str | None:

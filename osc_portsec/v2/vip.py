@@ -162,16 +162,21 @@ class ShowPortSecurityVip(command.ShowOne):
         return output.SHOW_COLUMNS, output.row(values, output.SHOW_COLUMNS)
 
 
-class SetPortSecurityVip(command.Lister):
-    _description = 'Add members to a VIP'
+class _MemberChange(command.Lister):
+    """``vip set`` and ``vip unset``: members join or leave a VIP."""
+
+    # The function of osc_portsec.vip.change that does it, and the
+    # command's own word.
+    operation = ''
+    word = ''
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _vip(parser)
-        _member(parser, 'add')
+        _member(parser, self.operation)
         common.add_dry_run(parser)
-        common.examples(parser, 'openstack port security vip set web-vip '
-                                '--member web-3')
+        common.examples(parser, f'openstack port security vip {self.word} '
+                                f'web-vip --member web-3')
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
@@ -179,33 +184,23 @@ class SetPortSecurityVip(command.Lister):
         from osc_portsec.vip import change
 
         _blanks(('vip', parsed_args.vip), ('--member', parsed_args.members))
-        return _steps(change.add(
+        return _steps(getattr(change, self.operation)(
             common.network(self.app), parsed_args.vip, parsed_args.members,
             runner.cloud_info(self.app), parsed_args.dry_run))
 
 
-class UnsetPortSecurityVip(command.Lister):
+class SetPortSecurityVip(_MemberChange):
+    _description = 'Add members to a VIP'
+    operation = 'add'
+    word = 'set'
+
+
+class UnsetPortSecurityVip(_MemberChange):
     _description = (
         'Remove members from a VIP: only the VIP\'s pair leaves each member'
     )
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        _vip(parser)
-        _member(parser, 'remove')
-        common.add_dry_run(parser)
-        common.examples(parser, 'openstack port security vip unset web-vip '
-                                '--member web-3')
-        return parser
-
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        from osc_portsec import runner
-        from osc_portsec.vip import change
-
-        _blanks(('vip', parsed_args.vip), ('--member', parsed_args.members))
-        return _steps(change.remove(
-            common.network(self.app), parsed_args.vip, parsed_args.members,
-            runner.cloud_info(self.app), parsed_args.dry_run))
+    operation = 'remove'
+    word = 'unset'
 
 
 class DeletePortSecurityVip(command.Lister):
