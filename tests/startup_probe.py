@@ -27,7 +27,9 @@ before = set(sys.modules)
 start = time.perf_counter()
 import osc_portsec.plugin  # noqa: E402,F401
 import osc_portsec.v2.explain  # noqa: E402,F401
+import osc_portsec.v2.pair  # noqa: E402,F401
 import osc_portsec.v2.port_security  # noqa: E402,F401
+import osc_portsec.v2.toggle  # noqa: E402,F401
 import osc_portsec.v2.vip  # noqa: E402,F401
 elapsed = time.perf_counter() - start
 print(json.dumps({

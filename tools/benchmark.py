@@ -339,9 +339,13 @@ def main() -> None:
             cloud.run('network', 'delete', net['id'], check=False)
 
     stamp = datetime.date.today().isoformat()
+    mode = (STATE / 'mode').read_text().strip() if (
+        STATE / 'mode').exists() else 'api-only'
+    backend = ('ML2/OVN, MariaDB' if mode == 'dataplane'
+               else 'ML2 without a data plane')
     machine = (f'{platform.machine()}, {os.cpu_count()} cores, Python '
                f'{platform.python_version()}, local cloud of '
-               f'tools/devcloud (Keystone 30, Neutron 29, sqlite)')
+               f'tools/devcloud (Keystone 30, Neutron 29, {backend})')
     out = [f'Measured on {stamp}: {machine}. Every command ran from the '
            f'wheel installed in a fresh venv beside python-openstackclient '
            f'{osc}.', '']
