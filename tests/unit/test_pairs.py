@@ -12,6 +12,7 @@ from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import pairs
+from tests.unit import strategies
 
 
 PORT_MAC = 'fa:16:3e:11:22:33'
@@ -498,26 +499,6 @@ _unicast_octets = st.lists(
 
 
 @st.composite
-def _mac_notations(draw):
-    octets = draw(_unicast_octets)
-    digits = ''.join(f'{o:02x}' for o in octets)
-    canonical = ':'.join(digits[i:i + 2] for i in range(0, 12, 2))
-    notation = draw(st.sampled_from(['colon', 'dash', 'dot', 'bare']))
-    if notation == 'colon':
-        text = canonical
-    elif notation == 'dash':
-        text = canonical.replace(':', '-')
-    elif notation == 'dot':
-        text = '.'.join(digits[i:i + 4] for i in range(0, 12, 4))
-    else:
-        text = digits
-    upper = draw(st.lists(st.booleans(), min_size=len(text),
-                          max_size=len(text)))
-    text = ''.join(c.upper() if u else c for c, u in zip(text, upper))
-    return text, canonical
-
-
-@st.composite
 def _ip_values(draw):
     address = draw(st.ip_addresses().filter(lambda a: not a.is_multicast))
     form = draw(st.sampled_from(['compressed', 'exploded', 'upper']))
@@ -569,7 +550,7 @@ def _current(draw):
 
 class TestProperties(base.TestCase):
 
-    @given(_mac_notations())
+    @given(strategies.mac_notations(_unicast_octets))
     def test_normalise_mac(self, value):
         text, canonical = value
         result = pairs.normalise_mac(text)
@@ -647,7 +628,7 @@ class TestProperties(base.TestCase):
             self.assertIn(key, changed)
         self.assertEqual(len(changed), len(set(changed)))
 
-    @given(_mac_notations(), _ip_values())
+    @given(strategies.mac_notations(_unicast_octets), _ip_values())
     def test_any_notation_same_key(self, mac, ip):
         text, canonical = mac
         stored = {'ip_address': ip, 'mac_address': text}

@@ -8,6 +8,7 @@ from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import values
+from tests.unit import strategies
 
 
 class TestNonblank(base.TestCase):
@@ -222,26 +223,6 @@ class TestNetworkKey(base.TestCase):
 # Property tests: any notation Neutron accepts is the same value.
 
 @st.composite
-def _mac_notations(draw):
-    octets = draw(st.lists(st.integers(0, 255), min_size=6, max_size=6))
-    digits = ''.join(f'{o:02x}' for o in octets)
-    canonical = ':'.join(digits[i:i + 2] for i in range(0, 12, 2))
-    notation = draw(st.sampled_from(['colon', 'dash', 'dot', 'bare']))
-    if notation == 'colon':
-        text = canonical
-    elif notation == 'dash':
-        text = canonical.replace(':', '-')
-    elif notation == 'dot':
-        text = '.'.join(digits[i:i + 4] for i in range(0, 12, 4))
-    else:
-        text = digits
-    upper = draw(st.lists(st.booleans(), min_size=len(text),
-                          max_size=len(text)))
-    text = ''.join(c.upper() if u else c for c, u in zip(text, upper))
-    return text, canonical
-
-
-@st.composite
 def _ipv6_notations(draw):
     address = draw(st.ip_addresses(v=6))
     form = draw(st.sampled_from(['compressed', 'exploded', 'upper',
@@ -260,7 +241,7 @@ def _ipv6_notations(draw):
 
 class TestProperties(base.TestCase):
 
-    @given(_mac_notations())
+    @given(strategies.mac_notations())
     def test_mac_key_any_notation(self, value):
         text, canonical = value
         self.assertEqual(canonical, values.mac_key(text))
