@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests.functional.api import Api
 from tests.functional.cli import Cli
 from tests.functional.cli import clouds_yaml
 from tests.functional.cli import ROOT
@@ -122,50 +123,56 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
 
 
 @pytest.fixture(scope='session')
-def network(cli: Cli) -> Iterator[dict[str, Any]]:
-    """A demo-project network with an IPv4 subnet."""
-    name = unique('portsec-net')
-    net = cli.ok('network', 'create', name)
-    subnet = cli.ok('subnet', 'create', '--network', net['id'],
-                    '--subnet-range', '10.50.0.0/24', name)
-    yield {'id': net['id'], 'name': name, 'subnet_id': subnet['id']}
-    # Whatever a test left behind; the admin may delete any port.
-    for port in cli.ok('port', 'list', '--network', net['id'],
-                       cloud='admin'):
-        cli.run('port', 'delete', port['ID'], cloud='admin')
-    cli.run('network', 'delete', net['id'])
+def api(cli: Cli) -> Api:
+    """The demo user's Neutron API in-process (setup, teardown, reads)."""
+    return Api('demo')
 
 
 @pytest.fixture(scope='session')
-def shared_network(cli: Cli) -> Iterator[dict[str, Any]]:
+def api_admin(cli: Cli) -> Api:
+    return Api('admin')
+
+
+@pytest.fixture(scope='session')
+def network(api: Api, api_admin: Api) -> Iterator[dict[str, Any]]:
+    """A demo-project network with an IPv4 subnet."""
+    name = unique('portsec-net')
+    net = api.create_network(name, '10.50.0.0/24')
+    yield {'id': net['id'], 'name': name,
+           'subnet_id': net['subnets'][0]['id']}
+    # Whatever a test left behind; the admin may delete any port.
+    api_admin.delete_network(net['id'])
+
+
+@pytest.fixture(scope='session')
+def shared_network(api_admin: Api) -> Iterator[dict[str, Any]]:
     """A network owned by the admin project and shared with everyone."""
     name = unique('portsec-shared')
-    net = cli.ok('network', 'create', '--share', name, cloud='admin')
-    cli.ok('subnet', 'create', '--network', net['id'],
-           '--subnet-range', '10.60.0.0/24', name, cloud='admin')
+    net = api_admin.create_network(name, '10.60.0.0/24', shared=True)
     yield {'id': net['id'], 'name': name}
-    for port in cli.ok('port', 'list', '--network', net['id'],
-                       cloud='admin'):
-        cli.run('port', 'delete', port['ID'], cloud='admin')
-    cli.run('network', 'delete', net['id'], cloud='admin')
+    api_admin.delete_network(net['id'])
 
 
 @pytest.fixture
 def make_port(
-    cli: Cli, network: dict[str, Any]
+    api: Api, api_admin: Api, network: dict[str, Any]
 ) -> Iterator[Callable[..., dict[str, Any]]]:
-    """Create demo ports on the test network; delete them afterwards."""
-    created: list[tuple[str, str]] = []
+    """Create ports on the test network; delete them afterwards.
+
+    Options are those of ``openstack port create`` (see tests.functional.
+    api); the port is Neutron's JSON.
+    """
+    created: list[tuple[str, Api]] = []
 
     def make(*options: str, name: str | None = None,
              network_id: str | None = None,
              cloud: str = 'demo') -> dict[str, Any]:
-        port = cli.ok('port', 'create', '--network',
-                      network_id or network['id'], *options,
-                      name or unique('portsec-port'), cloud=cloud)
-        created.append((port['id'], cloud))
+        owner = api_admin if cloud == 'admin' else api
+        port = owner.create_port(network_id or network['id'],
+                                 name or unique('portsec-port'), *options)
+        created.append((port['id'], owner))
         return port
 
     yield make
-    for port_id, cloud in created:
-        cli.run('port', 'delete', port_id, cloud=cloud)
+    for port_id, owner in created:
+        owner.delete_port(port_id)

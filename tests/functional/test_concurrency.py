@@ -7,7 +7,7 @@ import subprocess
 PS = ('port', 'security')
 
 
-def test_eight_concurrent_pair_adds_keep_every_pair(cli, make_port):
+def test_eight_concurrent_pair_adds_keep_every_pair(cli, api, make_port):
     port = make_port()
     addresses = [f'10.50.4.{i}' for i in range(1, 9)]
     procs = [
@@ -26,5 +26,5 @@ def test_eight_concurrent_pair_adds_keep_every_pair(cli, make_port):
         proc.stderr.close()
     assert [code for code, _ in results] == [0] * 8, results
     stored = sorted(p['ip_address']
-                    for p in cli.port(port['id'])['allowed_address_pairs'])
+                    for p in api.port(port['id'])['allowed_address_pairs'])
     assert stored == sorted(addresses)

@@ -1,7 +1,7 @@
 """``openstack port security explain`` against the local cloud's API.
 
-Groups, rules, pairs and remote groups are created through the real
-``openstack`` binary; every output field is checked, and the ``fix`` the
+Groups are made through the API; rules, pairs and remote groups through the
+real ``openstack`` binary; every output field is checked, and the ``fix`` the
 command prints is run to show that it turns the verdict over.
 """
 
@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests.functional.api import Api
 from tests.functional import conftest
 
 FIELDS = {'verdict', 'decided_by', 'rule', 'reason', 'fix', 'backend',
@@ -18,20 +19,18 @@ FIELDS = {'verdict', 'decided_by', 'rule', 'reason', 'fix', 'backend',
 
 
 @pytest.fixture
-def groups(cli: conftest.Cli) -> Iterator[Callable[[str], dict[str, Any]]]:
+def groups(api: Api) -> Iterator[Callable[[str], dict[str, Any]]]:
     """Create security groups (with no rule); delete them afterwards."""
     made: list[str] = []
 
     def make(prefix: str) -> dict[str, Any]:
-        group = cli.ok('security', 'group', 'create', conftest.unique(prefix))
-        for rule in group.get('rules') or []:
-            cli.run('security', 'group', 'rule', 'delete', rule['id'])
+        group = api.create_group(conftest.unique(prefix), bare=True)
         made.append(group['id'])
         return group
 
     yield make
     for group_id in made:
-        cli.run('security', 'group', 'delete', group_id)
+        api.delete_group(group_id)
 
 
 def rule(cli: conftest.Cli, group: dict[str, Any], *args: str) -> str:
@@ -48,12 +47,12 @@ def ip_of(port: dict[str, Any]) -> str:
     return port['fixed_ips'][0]['ip_address']
 
 
-def test_rule_decides_every_field(cli, groups, make_port):
+def test_rule_decides_every_field(cli, api, groups, make_port):
     web = groups('explain-web')
     ssh = rule(cli, web, '--ingress', '--protocol', 'tcp', '--dst-port',
                '22', '--remote-ip', '10.50.0.0/24')
     port = make_port('--security-group', web['id'])
-    before = cli.port(port['id'])['revision_number']
+    before = api.port(port['id'])['revision_number']
     got = explain(cli, port['name'], '--ingress', '--protocol', 'TCP',
                   '--port', '22', '--remote-ip', '10.50.0.77')
     assert FIELDS == set(got)
@@ -75,7 +74,7 @@ def test_rule_decides_every_field(cli, groups, make_port):
             'remote_ip': '10.50.0.77', 'local_ip': ip_of(port),
             'local_mac': None} == got['packet']
     # explain only reads.
-    assert before == cli.port(port['id'])['revision_number']
+    assert before == api.port(port['id'])['revision_number']
 
 
 def test_no_matching_rule_and_its_fix(cli, groups, make_port):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from tests.functional import conftest
 
 PS = ('port', 'security')
+# Neutron is stopped for a while: no other test may run meanwhile.
+pytestmark = pytest.mark.alone
 
 
 def devcloud(*args):
@@ -14,7 +18,7 @@ def devcloud(*args):
                    capture_output=True, text=True, timeout=180)
 
 
-def test_neutron_down_then_back(cli, make_port):
+def test_neutron_down_then_back(cli, api, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.5.10')
     devcloud('stop', 'neutron')
     try:
@@ -30,7 +34,7 @@ def test_neutron_down_then_back(cli, make_port):
     finally:
         devcloud('start', 'neutron')
     # Nothing was half-applied while Neutron was away.
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['revision_number'] == port['revision_number']
     assert after['port_security_enabled'] is True
     assert len(after['allowed_address_pairs']) == 1

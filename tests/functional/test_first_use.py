@@ -45,9 +45,10 @@ def test_show_table_fits_80_columns_without_losing_information(
     assert 'AddressPairAndPortSecurityRequired' not in flat
 
 
-def test_change_json_carries_structure_beside_the_sentences(cli, make_port):
+def test_change_json_carries_structure_beside_the_sentences(
+        cli, api, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.9.20')
-    default = cli.ok('security', 'group', 'show', 'default')['id']
+    default = api.group('default')['id']
     [row] = cli.ok(*PS, 'disable', port['id'])
     [row] = cli.ok(*PS, 'enable', port['id'], '--restore', '--long')
     changed = row['changed']
@@ -61,7 +62,7 @@ def test_change_json_carries_structure_beside_the_sentences(cli, make_port):
                                                 'after': True}
 
 
-def test_revoked_token_says_authentication_failed(cli, make_port):
+def test_revoked_token_says_authentication_failed(cli, api, make_port):
     port = make_port()
     token = cli.ok('token', 'issue')['id']
     endpoint = next(
@@ -79,5 +80,5 @@ def test_revoked_token_says_authentication_failed(cli, make_port):
             result.stderr
         assert 'refused the change' not in result.stderr
         assert 'Traceback' not in result.stderr
-    assert cli.port(port['id'])['revision_number'] == \
+    assert api.port(port['id'])['revision_number'] == \
         port['revision_number']

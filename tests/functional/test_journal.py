@@ -26,7 +26,7 @@ def broken(cli: conftest.Cli, tmp_path: pathlib.Path) -> BrokenJournalCli:
     return BrokenJournalCli(tmp_path, cli.workdir)
 
 
-def test_removal_is_not_sent_without_its_undo_record(cli, broken,
+def test_removal_is_not_sent_without_its_undo_record(cli, api, broken,
                                                      make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.8.10')
     stderr = broken.fails(*PS, 'disable', port['id'])
@@ -34,7 +34,7 @@ def test_removal_is_not_sent_without_its_undo_record(cli, broken,
         in stderr
     assert 'nothing was sent' in stderr
     assert len(stderr.strip().splitlines()) <= 2, stderr
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['revision_number'] == port['revision_number']
     assert after['port_security_enabled'] is True
 

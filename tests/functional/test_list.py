@@ -10,7 +10,7 @@ PS = ('port', 'security')
 
 
 @pytest.fixture(scope='module')
-def fleet(cli, network):
+def fleet(api, api_admin, network):
     """Three ports: plain, with pairs (and a device), port security off."""
     device = str(uuid.uuid4())
     names = {}
@@ -22,14 +22,13 @@ def fleet(cli, network):
         ('off', ('--disable-port-security', '--no-security-group')),
     ):
         name = f'portsec-audit-{kind}-{uuid.uuid4().hex[:6]}'
-        port = cli.ok('port', 'create', '--network', network['id'],
-                      *options, name)
+        port = api.create_port(network['id'], name, *options)
         names[kind] = name
         ids[kind] = port['id']
     yield {'ids': ids, 'device': device, 'network': network}
     # Members may not delete a port owned by compute:*; the admin may.
     for port_id in ids.values():
-        cli.run('port', 'delete', port_id, cloud='admin')
+        api_admin.delete_port(port_id)
 
 
 def listed(cli, *args, cloud='demo'):
@@ -75,16 +74,16 @@ def test_list_with_pairs(cli, fleet):
     assert fleet['ids']['plain'] not in rows
 
 
-def test_list_server_device_owner_fixed_ip_and_project(cli, fleet):
+def test_list_server_device_owner_fixed_ip_and_project(cli, api, fleet):
     ids = fleet['ids']
     assert set(listed(cli, '--server', fleet['device'])) == {ids['pairs']}
     owned = listed(cli, '--device-owner', 'compute:test',
                    '--network', fleet['network']['id'])
     assert set(owned) == {ids['pairs']}
-    address = cli.port(ids['plain'])['fixed_ips'][0]['ip_address']
+    address = api.port(ids['plain'])['fixed_ips'][0]['ip_address']
     assert set(listed(cli, '--fixed-ip', address,
                       '--network', fleet['network']['id'])) == {ids['plain']}
-    project = cli.port(ids['plain'])['project_id']
+    project = api.port(ids['plain'])['project_id']
     mine = listed(cli, '--project', project, '--network',
                   fleet['network']['id'])
     assert set(ids.values()) <= set(mine)

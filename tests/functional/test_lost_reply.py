@@ -63,7 +63,7 @@ def _journal(cli: conftest.Cli) -> list[dict[str, Any]]:
 
 
 def test_lost_reply_of_an_applied_change_is_reported_and_journalled(
-    cli, proxied, proxy, make_port
+    cli, api, proxied, proxy, make_port
 ):
     port = make_port('--allowed-address', 'ip-address=10.50.7.10')
     proxy.arm('lose-reply')
@@ -71,7 +71,7 @@ def test_lost_reply_of_an_applied_change_is_reported_and_journalled(
     assert proxy.puts_seen >= 1
     assert row['result'] == 'updated'
     assert any('reply to the update was lost' in c for c in row['changes'])
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['port_security_enabled'] is False
     assert after['revision_number'] == port['revision_number'] + 1
     # Journalled, so the restore puts back what the disable removed.
@@ -81,7 +81,7 @@ def test_lost_reply_of_an_applied_change_is_reported_and_journalled(
     assert applied
     [back] = proxied.ok(*PS, 'enable', port['id'], '--restore')
     assert back['result'] == 'updated'
-    restored = cli.port(port['id'])
+    restored = api.port(port['id'])
     assert restored['port_security_enabled'] is True
     assert [p['ip_address'] for p in restored['allowed_address_pairs']] == [
         '10.50.7.10'
@@ -89,7 +89,7 @@ def test_lost_reply_of_an_applied_change_is_reported_and_journalled(
 
 
 def test_request_lost_before_neutron_is_reported_as_not_applied(
-    cli, proxied, proxy, make_port
+    cli, api, proxied, proxy, make_port
 ):
     port = make_port()
     proxy.arm('reset')
@@ -97,13 +97,13 @@ def test_request_lost_before_neutron_is_reported_as_not_applied(
                            '--allowed-address', 'ip-address=10.50.7.20')
     assert 'was not applied' in stderr
     assert 'HTTPConnectionPool' not in stderr
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['revision_number'] == port['revision_number']
     assert after['allowed_address_pairs'] == []
 
 
 def test_lost_reply_with_neutron_gone_says_it_may_be_applied(
-    cli, proxied, proxy, make_port
+    cli, api, proxied, proxy, make_port
 ):
     port = make_port('--allowed-address', 'ip-address=10.50.7.30')
     proxy.arm('lose-reply-then-down')
@@ -115,4 +115,4 @@ def test_lost_reply_with_neutron_gone_says_it_may_be_applied(
     assert f"openstack port security show {port['id']}" in stderr
     assert len(stderr.strip().splitlines()) == 1, stderr
     # It was, in fact: the proxy forwarded the PUT before going down.
-    assert cli.port(port['id'])['allowed_address_pairs'] == []
+    assert api.port(port['id'])['allowed_address_pairs'] == []

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests.functional.api import Api
 from tests.functional import conftest
 from tests.functional import packets
 from tests.functional.packets import assert_drops
@@ -33,28 +34,24 @@ def dataplane(cli: conftest.Cli) -> None:
 
 
 @pytest.fixture(scope='module')
-def lan(cli: conftest.Cli, dataplane: None) -> Iterator[dict[str, Any]]:
+def lan(api: Api, api_admin: Api,
+        dataplane: None) -> Iterator[dict[str, Any]]:
     """A network for VMs and a group that lets UDP and ICMP in."""
     name = conftest.unique('portsec-lan')
-    net = cli.ok('network', 'create', name)
     # Addresses above .99 stay free for pairs and spoofing.
-    cli.ok('subnet', 'create', '--network', net['id'], '--no-dhcp',
-           '--subnet-range', '10.70.0.0/24',
-           '--allocation-pool', 'start=10.70.0.10,end=10.70.0.99', name)
-    group = cli.ok('security', 'group', 'create', conftest.unique('open'))
+    net = api.create_network(name, '10.70.0.0/24', dhcp=False,
+                             pool=('10.70.0.10', '10.70.0.99'))
+    group = api.create_group(conftest.unique('open'))
     for proto in ('udp', 'icmp'):
-        cli.ok('security', 'group', 'rule', 'create', '--ingress',
-               '--protocol', proto, '--remote-ip', '0.0.0.0/0', group['id'])
+        api.create_rule(group['id'], direction='ingress', protocol=proto,
+                        remote_ip_prefix='0.0.0.0/0')
     yield {'id': net['id'], 'open': group['id']}
-    for port in cli.ok('port', 'list', '--network', net['id'],
-                       cloud='admin'):
-        cli.run('port', 'delete', port['ID'], cloud='admin')
-    cli.run('network', 'delete', net['id'])
-    cli.run('security', 'group', 'delete', group['id'])
+    api_admin.delete_network(net['id'])
+    api.delete_group(group['id'])
 
 
 @pytest.fixture
-def vm(cli: conftest.Cli,
+def vm(api: Api, api_admin: Api,
        lan: dict[str, Any]) -> Iterator[Callable[..., packets.Vm]]:
     """vm(*port_options): a port on the lan and a VM plugged into it."""
     made: list[packets.Vm] = []
@@ -62,19 +59,19 @@ def vm(cli: conftest.Cli,
     def make(*options: str) -> packets.Vm:
         if not options:
             options = ('--security-group', lan['open'])
-        port = cli.ok('port', 'create', '--network', lan['id'], *options,
-                      conftest.unique('vm-port'))
+        port = api.create_port(lan['id'], conftest.unique('vm-port'),
+                               *options)
         try:
             made.append(packets.create_vm(port['id']))
         except BaseException:
-            cli.run('port', 'delete', port['id'])
+            api.delete_port(port['id'])
             raise
         return made[-1]
 
     yield make
     for v in made:
         packets.delete_vm(v)
-        cli.run('port', 'delete', v.port_id, cloud='admin')
+        api_admin.delete_port(v.port_id)
 
 
 def test_ingress_without_a_group_is_blocked(cli, lan, vm):
@@ -119,7 +116,7 @@ def test_pair_add_remove_clear_open_and_close_addresses(cli, vm):
 
 
 def test_disable_lets_a_forwarding_vm_pass_anything_restore_blocks(
-        cli, lan, vm):
+        cli, api, lan, vm):
     a, fw, b = vm(), vm(), vm()
     fw.forward()
     cli.ok(*PS, 'pair', 'add', fw.port_id,
@@ -137,9 +134,9 @@ def test_disable_lets_a_forwarding_vm_pass_anything_restore_blocks(
                   src_mac='02:00:00:00:00:01')
 
     cli.ok(*PS, 'enable', fw.port_id, '--restore')
-    port = cli.port(fw.port_id)
+    port = api.port(fw.port_id)
     assert port['port_security_enabled'] is True
-    assert port['security_group_ids'] == [lan['open']]
+    assert port['security_groups'] == [lan['open']]
     assert [p['ip_address'] for p in port['allowed_address_pairs']] == [
         '10.70.0.201']
     assert_drops(udp_arrives, a, b, **through_fw)
@@ -147,7 +144,7 @@ def test_disable_lets_a_forwarding_vm_pass_anything_restore_blocks(
     assert_passes(udp_arrives, fw, b, src_ip='10.70.0.201')
 
 
-def test_vrrp_mac_pair_passes_with_that_mac_only(cli, vm):
+def test_vrrp_mac_pair_passes_with_that_mac_only(cli, api, vm):
     """OVN writes two entries for a pair with a VRRP MAC; one works.
 
     Neutron 29 on OVN accepts only VRRP MACs in a pair with another MAC.
@@ -158,7 +155,7 @@ def test_vrrp_mac_pair_passes_with_that_mac_only(cli, vm):
     a, b = vm(), vm()
     cli.ok(*PS, 'pair', 'add', a.port_id, '--allowed-address',
            f'ip-address=10.70.0.210,mac-address={VRRP_MAC.upper()}')
-    pairs = cli.port(a.port_id)['allowed_address_pairs']
+    pairs = api.port(a.port_id)['allowed_address_pairs']
     assert pairs == [{'ip_address': '10.70.0.210', 'mac_address': VRRP_MAC}]
     assert_passes(udp_arrives, a, b, src_ip='10.70.0.210', src_mac=VRRP_MAC)
     assert_drops(udp_arrives, a, b, src_ip='10.70.0.210')

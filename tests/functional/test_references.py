@@ -13,19 +13,12 @@ PS = ('port', 'security')
 
 
 @pytest.fixture(scope='module')
-def dual_network(cli) -> Iterator[dict[str, Any]]:
+def dual_network(api, api_admin) -> Iterator[dict[str, Any]]:
     """A demo-project network with an IPv4 and an IPv6 subnet."""
     name = unique('portsec-dual')
-    net = cli.ok('network', 'create', name)
-    cli.ok('subnet', 'create', '--network', net['id'],
-           '--subnet-range', '10.51.0.0/24', name + '-v4')
-    cli.ok('subnet', 'create', '--network', net['id'], '--ip-version', '6',
-           '--subnet-range', 'fd00:51::/64', name + '-v6')
+    net = api.create_network(name, '10.51.0.0/24', 'fd00:51::/64')
     yield {'id': net['id'], 'name': name}
-    for port in cli.ok('port', 'list', '--network', net['id'],
-                       cloud='admin'):
-        cli.run('port', 'delete', port['ID'], cloud='admin')
-    cli.run('network', 'delete', net['id'])
+    api_admin.delete_network(net['id'])
 
 
 def fixed_ip(port: dict[str, Any], version: int) -> str:
@@ -66,7 +59,7 @@ def test_ipv4_mapped_finds_the_port(cli, make_port, dual_network):
         assert shown_id(cli, ref) == port['id'], ref
 
 
-def test_name_and_fixed_ip_of_two_ports(cli, make_port, network):
+def test_name_and_fixed_ip_of_two_ports(cli, api, make_port, network):
     owner = make_port()
     ip = fixed_ip(owner, 4)
     named = make_port(name=ip)
@@ -79,13 +72,13 @@ def test_name_and_fixed_ip_of_two_ports(cli, make_port, network):
                        '--allowed-address', 'ip-address=10.50.0.210')
     assert_lists_candidates(stderr, ip, owner, named)
     for port in (owner, named):
-        assert cli.port(port['id'])['revision_number'] == \
+        assert api.port(port['id'])['revision_number'] == \
             port['revision_number']
     # The ID picks one.
     assert shown_id(cli, named['id']) == named['id']
 
 
-def test_name_and_id_of_two_ports(cli, make_port):
+def test_name_and_id_of_two_ports(cli, api, make_port):
     target = make_port()
     impostor = make_port(name=target['id'])
     stderr = cli.fails(*PS, 'show', target['id'])
@@ -93,7 +86,7 @@ def test_name_and_id_of_two_ports(cli, make_port):
     assert 'matches its ID' in stderr
     stderr = cli.fails(*PS, 'disable', target['id'])
     assert_lists_candidates(stderr, target['id'], target, impostor)
-    after = cli.port(target['id'])
+    after = api.port(target['id'])
     assert after['port_security_enabled'] is True
     assert after['revision_number'] == target['revision_number']
 
@@ -117,7 +110,7 @@ def test_name_shared_on_one_network(cli, make_port):
     assert_lists_candidates(stderr, name, first, second)
 
 
-def test_network_with_id_of_port_elsewhere(cli, make_port, dual_network):
+def test_network_with_id_of_port_elsewhere(cli, api, make_port, dual_network):
     port = make_port()
     stderr = cli.fails(*PS, 'show', port['id'], '--network',
                        dual_network['id'])
@@ -127,7 +120,7 @@ def test_network_with_id_of_port_elsewhere(cli, make_port, dual_network):
                        dual_network['name'],
                        '--allowed-address', 'ip-address=10.50.0.211')
     assert f"not on network {dual_network['id']}" in stderr
-    assert cli.port(port['id'])['revision_number'] == port['revision_number']
+    assert api.port(port['id'])['revision_number'] == port['revision_number']
     # On its own network the ID is fine.
     assert shown_id(cli, port['id'], '--network', port['network_id']) == \
         port['id']

@@ -24,7 +24,7 @@ def test_show_json_contract(cli, make_port):
     shown = cli.ok('port', 'security', 'show', port['id'])
 
     assert sorted(shown) == sorted(SHOW_KEYS)
-    reference = cli.port(port['id'])
+    reference = cli.ok('port', 'show', port['id'])
     for key in SHARED_KEYS:
         assert shown[key] == reference[key], key
     assert isinstance(shown['revision_number'], int)

@@ -10,7 +10,8 @@ from tests.functional.conftest import sorted_pairs
 PS = ('port', 'security')
 
 
-def test_plain_disable_is_refused_by_neutron_but_ours_works(cli, make_port):
+def test_plain_disable_is_refused_by_neutron_but_ours_works(
+        cli, api, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.2.10')
     # What OSC alone gets: Neutron's 409.
     plain = cli.run('port', 'set', '--disable-port-security', port['id'])
@@ -25,15 +26,15 @@ def test_plain_disable_is_refused_by_neutron_but_ours_works(cli, make_port):
     assert any(c.startswith('removed security group default') for c in
                row['changes'])
     assert any('10.50.2.10' in c for c in row['changes'])
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['port_security_enabled'] is False
-    assert after['security_group_ids'] == []
+    assert after['security_groups'] == []
     assert after['allowed_address_pairs'] == []
     # Security groups, pairs and the flag changed in one request.
     assert after['revision_number'] == port['revision_number'] + 1
 
 
-def test_disable_dry_run_sends_nothing(cli, make_port):
+def test_disable_dry_run_sends_nothing(cli, api, make_port):
     port = make_port()
     [row] = cli.ok(*PS, 'disable', '--dry-run', port['id'], '--long')
     assert row['result'] == 'dry-run'
@@ -41,52 +42,52 @@ def test_disable_dry_run_sends_nothing(cli, make_port):
     assert row['security_group_ids'] == []
     assert row['changes'][-1] == 'would disable port security'
     assert row['changes'][0].startswith('would remove security group default')
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['port_security_enabled'] is True
     assert after['revision_number'] == port['revision_number']
 
 
-def test_enable_with_a_security_group(cli, make_port):
+def test_enable_with_a_security_group(cli, api, make_port):
     port = make_port('--disable-port-security', '--no-security-group')
     result = cli.run(*PS, 'enable', port['id'])
     assert result.returncode == 0, result.stderr
     assert 'no security group' in result.stderr
-    assert cli.port(port['id'])['port_security_enabled'] is True
+    assert api.port(port['id'])['port_security_enabled'] is True
 
-    default = cli.ok('security', 'group', 'show', 'default')['id']
+    default = api.group('default')['id']
     [row] = cli.ok(*PS, 'enable', port['id'], '--security-group', 'default',
                    '--long')
     assert row['security_group_ids'] == [default]
-    assert cli.port(port['id'])['security_group_ids'] == [default]
+    assert api.port(port['id'])['security_groups'] == [default]
 
 
-def test_disable_then_restore_round_trip(cli, make_port):
+def test_disable_then_restore_round_trip(cli, api, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.2.20',
                      '--allowed-address',
                      'ip-address=10.50.2.0/28,mac-address=00:00:5e:00:01:cc')
-    before = cli.port(port['id'])
+    before = api.port(port['id'])
     cli.ok(*PS, 'disable', port['id'])
 
     [plan] = cli.ok(*PS, 'enable', port['id'], '--restore', '--dry-run')
     assert plan['result'] == 'dry-run'
-    assert cli.port(port['id'])['port_security_enabled'] is False
+    assert api.port(port['id'])['port_security_enabled'] is False
 
     [row] = cli.ok(*PS, 'enable', port['id'], '--restore')
     assert row['result'] == 'updated'
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['port_security_enabled'] is True
-    assert after['security_group_ids'] == before['security_group_ids']
+    assert after['security_groups'] == before['security_groups']
     assert sorted_pairs(after['allowed_address_pairs']) == \
         sorted_pairs(before['allowed_address_pairs'])
 
 
-def test_pair_clear_then_pair_add_restore(cli, make_port):
+def test_pair_clear_then_pair_add_restore(cli, api, make_port):
     port = make_port('--allowed-address', 'ip-address=10.50.2.30',
                      '--allowed-address', 'ip-address=10.50.2.31')
-    before = cli.port(port['id'])
+    before = api.port(port['id'])
     cli.ok(*PS, 'pair', 'clear', port['id'])
     cli.ok(*PS, 'pair', 'add', port['id'], '--restore')
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert sorted_pairs(after['allowed_address_pairs']) == \
         sorted_pairs(before['allowed_address_pairs'])
     assert after['port_security_enabled'] is True
@@ -123,7 +124,7 @@ def test_journal_is_private_and_holds_no_secrets(cli, make_port):
         assert secret not in text.lower()
 
 
-def test_multi_port_disable_reports_each_failure(cli, make_port):
+def test_multi_port_disable_reports_each_failure(cli, api, make_port):
     first = make_port()
     second = make_port()
     result = cli.run(*PS, 'disable', first['id'], 'no-such-port-xyz',
@@ -136,5 +137,5 @@ def test_multi_port_disable_reports_each_failure(cli, make_port):
     rows = json.loads(result.stdout)
     assert sorted(r['id'] for r in rows) == sorted([first['id'],
                                                     second['id']])
-    assert cli.port(first['id'])['port_security_enabled'] is False
-    assert cli.port(second['id'])['port_security_enabled'] is False
+    assert api.port(first['id'])['port_security_enabled'] is False
+    assert api.port(second['id'])['port_security_enabled'] is False

@@ -16,8 +16,8 @@ PS = ('port', 'security')
 VRRP_MAC = '00:00:5e:00:01:0a'
 
 
-def pairs_of(cli, port_id):
-    return sorted_pairs(cli.port(port_id)['allowed_address_pairs'])
+def pairs_of(api, port_id):
+    return sorted_pairs(api.port(port_id)['allowed_address_pairs'])
 
 
 def one_sentence(stderr: str, *names: str) -> str:
@@ -29,7 +29,7 @@ def one_sentence(stderr: str, *names: str) -> str:
     return lines[0]
 
 
-def test_pairs_stored_in_other_notations(cli, make_port):
+def test_pairs_stored_in_other_notations(cli, api, make_port):
     port = make_port()
     mac = port['mac_address']
     dashed = mac.upper().replace(':', '-')
@@ -41,7 +41,7 @@ def test_pairs_stored_in_other_notations(cli, make_port):
         '--allowed-address',
         'ip-address=10.50.0.31,mac-address=00-00-5E-00-01-0A')
     assert result.returncode == 0, result.stderr
-    stored = cli.port(port['id'])
+    stored = api.port(port['id'])
     # Neutron keeps every value as sent: what the tool must cope with.
     assert sorted_pairs(stored['allowed_address_pairs']) == sorted_pairs([
         {'ip_address': '10.50.0.30', 'mac_address': dashed},
@@ -61,7 +61,7 @@ def test_pairs_stored_in_other_notations(cli, make_port):
     assert out['result'] == 'unchanged'
     assert len(out['changes']) == 5
     assert all('already on the port' in c for c in out['changes'])
-    assert cli.port(port['id'])['revision_number'] == \
+    assert api.port(port['id'])['revision_number'] == \
         stored['revision_number']
 
     out = cli.ok(*PS, 'pair', 'remove', port['id'],
@@ -71,25 +71,25 @@ def test_pairs_stored_in_other_notations(cli, make_port):
                  '--allowed-address',
                  'ip-address=10.50.0.31,mac-address=00005E00010A')
     assert out['result'] == 'updated'
-    assert pairs_of(cli, port['id']) == []
+    assert pairs_of(api, port['id']) == []
 
 
-def test_remove_host_bits_cidr_by_what_pair_list_shows(cli, make_port):
+def test_remove_host_bits_cidr_by_what_pair_list_shows(cli, api, make_port):
     port = make_port('--allowed-address', 'ip-address=10.9.0.1/24')
     listed = cli.ok(*PS, 'pair', 'list', port['id'])
     assert listed == [{'ip_address': '10.9.0.1/24',
                        'mac_address': port['mac_address']}]
     cli.ok(*PS, 'pair', 'remove', port['id'],
            '--allowed-address', 'ip-address=10.9.0.1/24')
-    assert pairs_of(cli, port['id']) == []
+    assert pairs_of(api, port['id']) == []
 
 
-def test_pair_add_host_bits_sends_the_network(cli, make_port):
+def test_pair_add_host_bits_sends_the_network(cli, api, make_port):
     port = make_port()
     out = cli.ok(*PS, 'pair', 'add', port['id'],
                  '--allowed-address', 'ip-address=10.9.0.1/24')
     assert out['changes'] == ['added allowed address pair 10.9.0.0/24']
-    assert pairs_of(cli, port['id']) == [
+    assert pairs_of(api, port['id']) == [
         {'ip_address': '10.9.0.0/24', 'mac_address': port['mac_address']}]
     # Another host in the same network is the same pair.
     out = cli.ok(*PS, 'pair', 'add', port['id'],
@@ -97,13 +97,13 @@ def test_pair_add_host_bits_sends_the_network(cli, make_port):
     assert out['result'] == 'unchanged'
 
 
-def test_pair_add_ipv6_canonical(cli, make_port):
+def test_pair_add_ipv6_canonical(cli, api, make_port):
     port = make_port()
     cli.ok(*PS, 'pair', 'add', port['id'],
            '--allowed-address', 'ip-address=FD00:50:0:0::A/128',
            '--allowed-address', f'ip-address=FD00:50::B,mac-address='
                                 f'{port["mac_address"].upper()}')
-    assert pairs_of(cli, port['id']) == sorted_pairs([
+    assert pairs_of(api, port['id']) == sorted_pairs([
         {'ip_address': 'fd00:50::a/128', 'mac_address': port['mac_address']},
         {'ip_address': 'fd00:50::b', 'mac_address': port['mac_address']},
     ])
@@ -117,13 +117,13 @@ def test_pair_add_ipv6_canonical(cli, make_port):
      "'zz:zz:zz:zz:zz:zz' is not a valid MAC address"),
     ('ip-address=224.0.0.5', "IP address '224.0.0.5' is a multicast"),
 ])
-def test_bad_pair_values(cli, make_port, value, named):
+def test_bad_pair_values(cli, api, make_port, value, named):
     port = make_port()
     for verb in ('add', 'remove'):
         stderr = cli.fails(*PS, 'pair', verb, port['id'],
                            '--allowed-address', value)
         one_sentence(stderr, named)
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['revision_number'] == port['revision_number']
     assert after['allowed_address_pairs'] == []
 
@@ -143,13 +143,13 @@ def test_bad_pair_values(cli, make_port, value, named):
     (('disable', '\t'), "The port given is empty ('\\t')"),
     (('list', '--network', ' '), "The network given is empty (' ')"),
 ])
-def test_blank_arguments(cli, make_port, args, sentence):
+def test_blank_arguments(cli, api, make_port, args, sentence):
     port = make_port('--allowed-address', 'ip-address=10.50.0.41')
     args = tuple(a.replace('{port}', port['id']) for a in args)
     stderr = cli.fails(*PS, *args)
     assert sentence in stderr, stderr
     assert 'port-security extension' not in stderr
-    after = cli.port(port['id'])
+    after = api.port(port['id'])
     assert after['revision_number'] == port['revision_number']
     assert after['port_security_enabled'] is True
 

@@ -14,6 +14,7 @@ import openstack
 from openstack import config as os_config
 import pytest
 
+from tests.functional.api import Api
 from tests.functional import conftest
 
 VIP = ('port', 'security', 'vip')
@@ -25,8 +26,14 @@ def sdk() -> Any:
     return openstack.connection.Connection(config=cfg.get_one('demo'))
 
 
-def snapshot(sdk: Any, network_id: str) -> dict[str, Any]:
-    """Ports of the network, and every group and rule the user sees."""
+def snapshot(sdk: Any, network_id: str,
+             group_ids: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Ports of the network, and the groups a VIP there could touch.
+
+    The groups are those given, the project's default group and the groups
+    of the network's ports; their rules are listed. (Other test processes
+    make and remove groups of their own meanwhile.)
+    """
     ports = {
         p.id: (p.revision_number, sorted(
             (a['ip_address'], a['mac_address'])
@@ -34,19 +41,22 @@ def snapshot(sdk: Any, network_id: str) -> dict[str, Any]:
             sorted(p.security_group_ids or []), sorted(p.tags or []))
         for p in sdk.network.ports(network_id=network_id)
     }
-    groups = sorted(g.id for g in sdk.network.security_groups())
-    rules = sorted(r.id for r in sdk.network.security_group_rules())
+    used = {g for _, _, groups, _ in ports.values() for g in groups}
+    used.update(group_ids)
+    groups = sorted(g.id for g in sdk.network.security_groups()
+                    if g.id in used or g.name == 'default')
+    rules = sorted(r.id for r in sdk.network.security_group_rules()
+                   if r.security_group_id in groups)
     return {'ports': ports, 'groups': groups, 'rules': rules}
 
 
 @pytest.fixture
-def group(cli: conftest.Cli) -> Any:
+def group(api: Api) -> Any:
     # Requested before make_port, so it is deleted after the ports that
     # use it.
-    name = conftest.unique('vrrp')
-    made = cli.ok('security', 'group', 'create', name)
+    made = api.create_group(conftest.unique('vrrp'))
     yield made
-    cli.run('security', 'group', 'delete', made['id'])
+    api.delete_group(made['id'])
 
 
 def pairs_of(sdk: Any, port_id: str) -> list[tuple[str, str]]:
@@ -198,7 +208,7 @@ def test_rollback_when_a_member_is_refused(cli, sdk, shared_network,
     net = shared_network['id']
     a = make_port(network_id=net)
     b = make_port(network_id=net)
-    before = snapshot(sdk, net)
+    before = snapshot(sdk, net, (group['id'],))
     result = cli.run(*VIP, 'create', conftest.unique('vip'), '--network',
                      net, '--member', a['id'], '--member', b['id'],
                      '--security-group', group['id'])
@@ -207,7 +217,7 @@ def test_rollback_when_a_member_is_refused(cli, sdk, shared_network,
             f"{a['id']}") in result.stderr
     assert 'Rolled back: the VIP port' in result.stderr
     assert 'the VRRP rule' in result.stderr
-    assert snapshot(sdk, net) == before
+    assert snapshot(sdk, net, (group['id'],)) == before
 
 
 def test_concurrent_pair_add_keeps_both(cli, sdk, network, make_port):
