@@ -1,12 +1,14 @@
 """What importing the plugin adds to an ``openstack`` run, as JSON.
 
-OSC imports every plugin, and every command module of every plugin, as it
+OSC imports every plugin, and every command class of every plugin, as it
 starts. This script does OSC's start-up imports with osc_portsec blocked,
-then imports the plugin and its command module on their own and prints
-the modules they added and the time they took. Used by the unit tests
-(no foreign modules) and by tools/benchmark.py (the time).
+then loads the plugin and every command entry point the installed package
+declares (as stevedore does for cliff) and prints the modules they added
+and the time they took. Used by the unit tests (which modules) and by
+tools/benchmark.py (the time).
 """
 
+import importlib.metadata
 import json
 import sys
 import time
@@ -23,16 +25,18 @@ import openstackclient.network.v2.port  # noqa: E402,F401
 import openstackclient.shell  # noqa: E402,F401
 del sys.meta_path[0]
 
+entry_points = [
+    ep for group in ('openstack.cli.extension', 'openstack.portsec.v2')
+    for ep in importlib.metadata.entry_points(group=group)
+    if ep.value.startswith('osc_portsec')
+]
 before = set(sys.modules)
 start = time.perf_counter()
-import osc_portsec.plugin  # noqa: E402,F401
-import osc_portsec.v2.explain  # noqa: E402,F401
-import osc_portsec.v2.pair  # noqa: E402,F401
-import osc_portsec.v2.port_security  # noqa: E402,F401
-import osc_portsec.v2.toggle  # noqa: E402,F401
-import osc_portsec.v2.vip  # noqa: E402,F401
+for ep in entry_points:
+    ep.load()
 elapsed = time.perf_counter() - start
 print(json.dumps({
     'ms': elapsed * 1000,
+    'entry_points': len(entry_points),
     'added': sorted(set(sys.modules) - before),
 }))

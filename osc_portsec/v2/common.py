@@ -1,9 +1,9 @@
 """What every ``openstack port security`` command shares: arguments,
 examples in ``--help``, and the one error boundary of an invocation.
 
-OSC imports every command module of every plugin on every ``openstack``
-run, so the command modules import only what OSC has already loaded and
-import the modules that do the work inside the method that needs them.
+Imported with the first command built, never at OSC's start-up (see
+:mod:`osc_portsec.v2.commands`); the modules that do the work are imported
+inside the method that needs them.
 """
 
 from __future__ import annotations

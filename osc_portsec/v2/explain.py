@@ -1,8 +1,7 @@
 """``openstack port security explain``: would this packet pass the port?
 
-OSC imports every command module on every ``openstack`` run, so this one
-imports only osc-lib and cliff; the evaluator is imported when the command
-runs.
+Imported when the command is built (see :mod:`osc_portsec.v2.commands`);
+the evaluator is imported when the command runs.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import argparse
 import logging
 from typing import Any
 
-from osc_lib.command import command
+from osc_portsec.v2 import commands
 
 LOG = logging.getLogger(__name__)
 
@@ -32,11 +31,7 @@ _EPILOG = """examples:
 """
 
 
-class ExplainPortSecurity(command.ShowOne):
-    _description = (
-        'Say whether a packet would pass a port, what decides it and what '
-        'would change it'
-    )
+class ExplainPortSecurity(commands.ExplainPortSecurity):
 
     # Set by take_action for run(): the one-line --expect disagreement.
     _expect_failed: str | None = None

@@ -1,7 +1,7 @@
 """``port security pair add|remove|clear``: allowed address pairs.
 
-OSC imports this module on every ``openstack`` run: it imports only what
-OSC has already loaded.
+Imported when one of these commands is built (see
+:mod:`osc_portsec.v2.commands`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from osc_lib import exceptions
 
+from osc_portsec.v2 import commands
 from osc_portsec.v2 import common
 
 
@@ -20,10 +21,8 @@ def _requested(parsed_args: argparse.Namespace) -> list[Any]:
     return pairs.parse_pairs(parsed_args.allowed_address_pairs or [])
 
 
-class AddPortSecurityPair(common.OnePortChange):
-    _description = (
-        'Add allowed address pairs to a port, skipping pairs it already has'
-    )
+class AddPortSecurityPair(common.OnePortChange,
+                          commands.AddPortSecurityPair):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -59,11 +58,8 @@ class AddPortSecurityPair(common.OnePortChange):
                                  parsed_args.restore)
 
 
-class RemovePortSecurityPair(common.OnePortChange):
-    _description = (
-        'Remove allowed address pairs from a port; a pair given without a '
-        'MAC matches the pair stored with the port\'s MAC'
-    )
+class RemovePortSecurityPair(common.OnePortChange,
+                             commands.RemovePortSecurityPair):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -83,8 +79,8 @@ class RemovePortSecurityPair(common.OnePortChange):
         return mutations.PairRemove(_requested(parsed_args))
 
 
-class ClearPortSecurityPair(common.ManyPortChange):
-    _description = 'Remove every allowed address pair from one or more ports'
+class ClearPortSecurityPair(common.ManyPortChange,
+                            commands.ClearPortSecurityPair):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

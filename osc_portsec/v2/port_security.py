@@ -1,24 +1,20 @@
 """The read commands: ``port security show``, ``list`` and ``pair list``.
 
-OSC imports this module on every ``openstack`` run: it imports only what
-OSC has already loaded, and the modules that do the work inside the method
-that needs them.
+Imported when one of these commands is built (see
+:mod:`osc_portsec.v2.commands`); the modules that do the work are imported
+inside the method that needs them.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from osc_lib.command import command
 
+from osc_portsec.v2 import commands
 from osc_portsec.v2 import common
 
 
-class ShowPortSecurity(command.ShowOne):
-    _description = (
-        'Show the port security of a port: its flag, security groups, '
-        'allowed address pairs, and what a disable would remove'
-    )
+class ShowPortSecurity(commands.ShowPortSecurity):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -48,10 +44,7 @@ class ShowPortSecurity(command.ShowOne):
         return columns.SHOW_COLUMNS, columns.row(values, columns.SHOW_COLUMNS)
 
 
-class ListPortSecurity(command.Lister):
-    _description = (
-        'List the port security of the ports you can see, to audit a project'
-    )
+class ListPortSecurity(commands.ListPortSecurity):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -103,8 +96,7 @@ class ListPortSecurity(command.Lister):
                        for p in ports)
 
 
-class ListPortSecurityPair(command.Lister):
-    _description = 'List the allowed address pairs of a port'
+class ListPortSecurityPair(commands.ListPortSecurityPair):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

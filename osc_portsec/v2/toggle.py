@@ -1,7 +1,7 @@
 """``port security disable|enable``: the flag, groups and pairs at once.
 
-OSC imports this module on every ``openstack`` run: it imports only what
-OSC has already loaded.
+Imported when one of these commands is built (see
+:mod:`osc_portsec.v2.commands`).
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from osc_portsec.v2 import commands
 from osc_portsec.v2 import common
 
 
-class DisablePortSecurity(common.ManyPortChange):
-    _description = (
-        'Disable port security on one or more ports, removing their security '
-        'groups and allowed address pairs in the same request'
-    )
+class DisablePortSecurity(common.ManyPortChange,
+                          commands.DisablePortSecurity):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -39,11 +37,8 @@ class DisablePortSecurity(common.ManyPortChange):
         return mutations.Disable()
 
 
-class EnablePortSecurity(common.ManyPortChange):
-    _description = (
-        'Enable port security on one or more ports, with security groups '
-        'or the state the last disable removed'
-    )
+class EnablePortSecurity(common.ManyPortChange,
+                         commands.EnablePortSecurity):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

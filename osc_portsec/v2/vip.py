@@ -1,7 +1,7 @@
 """``port security vip``: a keepalived/VRRP virtual IP and its members.
 
-OSC imports this module on every ``openstack`` run: it imports only what
-OSC has already loaded; the work is in :mod:`osc_portsec.vip`.
+Imported when one of these commands is built (see
+:mod:`osc_portsec.v2.commands`); the work is in :mod:`osc_portsec.vip`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from osc_lib.command import command
 from osc_lib import exceptions
 
+from osc_portsec.v2 import commands
 from osc_portsec.v2 import common
 
 LOG = logging.getLogger(__name__)
@@ -56,11 +57,7 @@ def _blanks(*given: Any) -> None:
                 values.nonblank(item, what.lstrip('-').replace('-', ' '))
 
 
-class CreatePortSecurityVip(command.Lister):
-    _description = (
-        'Create a keepalived/VRRP virtual IP: a port holding the address, '
-        'and the address as an allowed address pair on every member'
-    )
+class CreatePortSecurityVip(commands.CreatePortSecurityVip):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -109,8 +106,7 @@ class CreatePortSecurityVip(command.Lister):
                                     runner.cloud_info(self.app)))
 
 
-class ListPortSecurityVip(command.Lister):
-    _description = 'List the VIPs made by this tool'
+class ListPortSecurityVip(commands.ListPortSecurityVip):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -137,11 +133,7 @@ class ListPortSecurityVip(command.Lister):
                        output.LIST_COLUMNS) for p in ports]
 
 
-class ShowPortSecurityVip(command.ShowOne):
-    _description = (
-        'Show a VIP: its address, members, VRRP rules, which member holds '
-        'it, and problems found'
-    )
+class ShowPortSecurityVip(commands.ShowPortSecurityVip):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -189,25 +181,19 @@ class _MemberChange(command.Lister):
             runner.cloud_info(self.app), parsed_args.dry_run))
 
 
-class SetPortSecurityVip(_MemberChange):
-    _description = 'Add members to a VIP'
+class SetPortSecurityVip(_MemberChange,
+                         commands.SetPortSecurityVip):
     operation = 'add'
     word = 'set'
 
 
-class UnsetPortSecurityVip(_MemberChange):
-    _description = (
-        'Remove members from a VIP: only the VIP\'s pair leaves each member'
-    )
+class UnsetPortSecurityVip(_MemberChange,
+                           commands.UnsetPortSecurityVip):
     operation = 'remove'
     word = 'unset'
 
 
-class DeletePortSecurityVip(command.Lister):
-    _description = (
-        'Delete VIPs: their pair on every member, the VRRP rule created '
-        'with them, and the VIP port'
-    )
+class DeletePortSecurityVip(commands.DeletePortSecurityVip):
     _failed = 0
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
