@@ -118,8 +118,10 @@ class Rig:
                     'remote_ip_prefix': rule.remote_ip_prefix,
                     'remote_group_id': (ids[rule.remote_group]
                                         if rule.remote_group else None)}
-                bodies.append({k: v for k, v in body.items()
-                               if v is not None})
+                body = {k: v for k, v in body.items() if v is not None}
+                # Neutron refuses a rule twice (409); one is the same.
+                if body not in bodies:
+                    bodies.append(body)
             if bodies:
                 # One bulk request per group (Neutron's limit).
                 list(self.conn.network.create_security_group_rules(bodies))
