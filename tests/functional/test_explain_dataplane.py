@@ -3,12 +3,13 @@
 For each case of the fixed table (tests/functional/explain_cases.py) the
 ports of one set of VMs are configured as the case says
 (explain_dataplane.Rig), ``openstack port security explain`` runs through
-the installed binary while the case's packet is sent for real, and the two
-must agree: the packet arrives exactly when the verdict is ``pass``, and
-the verdict and ``decided_by`` are the ones the table expects.
+the installed binary (one interactive process, explain_dataplane.Shell),
+the case's packet is sent for real, and the two must agree: the packet
+arrives exactly when the verdict is ``pass``, and the verdict and
+``decided_by`` are the ones the table expects.
 
-``EXPLAIN_DATAPLANE=all`` replays every case that can be sent (about
-four minutes here); a comma-separated list of case IDs replays those;
+``EXPLAIN_DATAPLANE=all`` replays every case that can be sent (about five
+minutes here); a comma-separated list of case IDs replays those;
 by default a subset that covers every ``decided_by`` value and every kind
 of packet runs, to stay within CI's time.
 """
@@ -30,13 +31,15 @@ from tests.functional import explain_cases as cases
 from tests.functional import explain_dataplane
 from tests.functional import packets
 
-# Cases that cannot be sent faithfully from a namespace, and why.
+# Cases that cannot be sent faithfully from a namespace, and why: none so
+# far (a DHCP discover is judged by OVN's offer coming back, since OVN
+# answers it and forwards it nowhere).
 NOT_SENT: dict[str, str] = {}
 
 # The CI subset: every decided_by value, every kind of packet the table
-# sends (TCP, UDP, ICMP, ICMPv6 echo and neighbour discovery, IPv6, VRRP,
-# GRE, a DHCP discover), spoofed IPs and MACs, pairs, remote groups and a
-# stateless group.
+# sends (TCP, UDP, ICMP, ICMPv6 echo, neighbour discovery and a router
+# advertisement, IPv6, VRRP, GRE, a DHCP discover), spoofed IPs and MACs,
+# pairs, remote groups and a stateless group.
 CI_CASES = (
     'psec-off-egress-spoofed', 'trusted-egress-spoofed',
     'egress-foreign-ip', 'egress-foreign-mac', 'egress-pair-ip',
