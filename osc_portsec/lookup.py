@@ -39,21 +39,37 @@ def _ambiguous(
 
 
 def network_id(client: Any, network: str | None) -> str | None:
-    """Resolve ``--network`` (name or ID) to an ID; None when not given."""
+    """Resolve ``--network`` (name or ID) to an ID; None when not given.
+
+    One request: openstacksdk's ``find_network`` first asks for the value
+    as an ID (a 404 for every name) and then lists by name, so it is used
+    only for a UUID-like value, where the first answer is the one; a name
+    is one list by name, and two networks of that name are refused as
+    ``find_network`` refuses them.
+    """
     if network is None:
         return None
     ref = values.nonblank(network, 'network')
+    not_found = exceptions.CommandError(
+        f"Network '{ref}' was not found; check it with 'openstack "
+        f"network list'."
+    )
+    duplicate = exceptions.CommandError(
+        f"More than one network is named '{ref}'; give the network ID."
+    )
+    if not values.is_uuid_like(ref):
+        found = list(client.networks(name=ref, fields=['id']))
+        if not found:
+            raise not_found
+        if len(found) > 1:
+            raise duplicate
+        return str(found[0].id)
     try:
         return str(client.find_network(ref, ignore_missing=False).id)
     except sdk_exc.NotFoundException:
-        raise exceptions.CommandError(
-            f"Network '{ref}' was not found; check it with 'openstack "
-            f"network list'."
-        ) from None
+        raise not_found from None
     except sdk_exc.DuplicateResource:
-        raise exceptions.CommandError(
-            f"More than one network is named '{ref}'; give the network ID."
-        ) from None
+        raise duplicate from None
 
 
 def security_groups(client: Any, refs: Iterable[str]) -> dict[str, str]:

@@ -429,6 +429,16 @@ def _always_allowed_cases() -> list[Case]:
         _case('nd-solicitation-in', (EMPTY,), a,
               _ingress(protocol='ipv6-icmp', icmp_type=135, icmp_code=0,
                        ipv6=True), PASS, FREE),
+        # ... router solicitations and advertisements too, even from a VM
+        # (the openvswitch and iptables firewalls drop a VM's RA).
+        _case('ra-out', (EMPTY,), a,
+              _egress(protocol='ipv6-icmp', icmp_type=134, icmp_code=0,
+                      ipv6=True, src_ip=A_LLA, dst_ip='ff02::1'), PASS,
+              FREE),
+        _case('rs-out', (EMPTY,), a,
+              _egress(protocol='ipv6-icmp', icmp_type=133, icmp_code=0,
+                      ipv6=True, src_ip=A_LLA, dst_ip='ff02::2'), PASS,
+              FREE),
         _case('icmpv6-echo-needs-rule', (EMPTY,), a,
               _ingress(protocol='ipv6-icmp', icmp_type=128, icmp_code=0,
                        ipv6=True), DROP, NONE),

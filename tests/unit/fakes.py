@@ -147,10 +147,10 @@ class FakeNeutron:
     """The read side of Neutron, in memory, behind a spec'd proxy mock.
 
     ``find_port``, ``get_port``, ``ports(**filters)``,
-    ``security_groups(id=...)``, ``find_security_group`` and
-    ``find_network`` answer from the ports, groups and networks given, as
-    Neutron would; tests assert exact calls only for what a change sends
-    (``update_port``) and what it re-reads.
+    ``security_groups(id=...)``, ``find_security_group``,
+    ``find_network`` and ``networks(name=...)`` answer from the ports,
+    groups and networks given, as Neutron would; tests assert exact calls
+    only for what a change sends (``update_port``) and what it re-reads.
     """
 
     def __init__(self, proxy: Any):
@@ -164,6 +164,7 @@ class FakeNeutron:
         proxy.security_groups.side_effect = self.security_groups
         proxy.find_security_group.side_effect = self.find_security_group
         proxy.find_network.side_effect = self.find_network
+        proxy.networks.side_effect = self.list_networks
 
     def add(self, *ports: _port.Port) -> None:
         for port in ports:
@@ -235,6 +236,15 @@ class FakeNeutron:
         if ignore_missing:
             return None
         raise sdk_exc.NotFoundException(f'No SecurityGroup found for {ref}')
+
+    def list_networks(self, name: str | None = None, fields: Any = None,
+                      **query: Any) -> Any:
+        from openstack.network.v2 import network as _network
+
+        return iter([_network.Network(id=net_id, name=net_name,
+                                      _synchronized=True)
+                     for net_id, net_name in self.networks.items()
+                     if name is None or net_name == name])
 
     def find_network(self, ref: str, ignore_missing: bool = True,
                      **query: Any) -> Any:

@@ -262,28 +262,59 @@ class TestNetworkId(base.TestCase):
             self.assertIn('The network given is empty', str(exc))
         self.client.find_network.assert_not_called()
 
-    def test_found(self):
+    def _named(self, *ids):
+        self.client.networks.return_value = iter([
+            _network.Network(id=i, name='private', _synchronized=True)
+            for i in ids])
+
+    def test_found_by_name_in_one_list(self):
+        # find_network would first GET /networks/private (a 404 for every
+        # name), then list by name: two requests where one does.
+        self._named(fakes.NETWORK_ID)
+        self.assertEqual(fakes.NETWORK_ID,
+                         lookup.network_id(self.client, ' private'))
+        self.client.networks.assert_called_once_with(name='private',
+                                                     fields=['id'])
+        self.client.find_network.assert_not_called()
+
+    def test_found_by_id(self):
         self.client.find_network.return_value = _network.Network(
             id=fakes.NETWORK_ID, name='private', _synchronized=True)
         self.assertEqual(fakes.NETWORK_ID,
-                         lookup.network_id(self.client, ' private'))
+                         lookup.network_id(self.client, fakes.NETWORK_ID))
         self.client.find_network.assert_called_once_with(
-            'private', ignore_missing=False)
+            fakes.NETWORK_ID, ignore_missing=False)
+        self.client.networks.assert_not_called()
 
     def test_not_found(self):
-        self.client.find_network.side_effect = sdk_exc.NotFoundException(
-            'No Network found for nope')
+        self._named()
         exc = self.assertRaises(exceptions.CommandError, lookup.network_id,
                                 self.client, 'nope')
         self.assertEqual("Network 'nope' was not found; check it with "
                          "'openstack network list'.", str(exc))
 
+    def test_id_not_found(self):
+        self.client.find_network.side_effect = sdk_exc.NotFoundException(
+            'No Network found')
+        exc = self.assertRaises(exceptions.CommandError, lookup.network_id,
+                                self.client, fakes.NETWORK_ID)
+        self.assertEqual(f"Network '{fakes.NETWORK_ID}' was not found; "
+                         f"check it with 'openstack network list'.",
+                         str(exc))
+
     def test_duplicate(self):
+        self._named(fakes.NETWORK_ID, '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e')
+        exc = self.assertRaises(exceptions.CommandError, lookup.network_id,
+                                self.client, 'private')
+        self.assertEqual("More than one network is named 'private'; give "
+                         "the network ID.", str(exc))
+
+    def test_duplicate_name_that_looks_like_an_id(self):
         self.client.find_network.side_effect = sdk_exc.DuplicateResource(
             'More than one Network exists')
         exc = self.assertRaises(exceptions.CommandError, lookup.network_id,
-                                self.client, 'private')
-        self.assertIn("More than one network is named 'private'", str(exc))
+                                self.client, fakes.NETWORK_ID)
+        self.assertIn('More than one network is named', str(exc))
 
 
 class TestSecurityGroups(base.TestCase):

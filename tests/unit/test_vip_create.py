@@ -245,13 +245,13 @@ class TestCreate(fakes.TestVipCommand):
         self.assertEqual((PORT_ID, OTHER_ID), vip.members)
 
     def test_request_count(self):
-        # At most 2M + 5 requests for M members: the network (by ID), its
-        # ports, its subnets, the group with its rules, the rule, the port
-        # and one update a member.
+        # At most 2M + 5 requests for M members: the network (one list by
+        # its name), its ports, its subnets, the group with its rules, the
+        # rule, the port and one update a member.
         self.run_create(security_group=SG2_ID,
                         members=['web-1', 'web-2', 'web-3'])
         self.assertEqual([
-            'find_network', 'ports', 'subnets', 'get_security_group',
+            'networks', 'ports', 'subnets', 'get_security_group',
             'create_security_group_rule', 'create_port', 'update_port',
             'update_port', 'update_port'],
             [c[0] for c in self.network.mock_calls])

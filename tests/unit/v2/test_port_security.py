@@ -140,8 +140,9 @@ class TestShowPortSecurity(fakes.TestCommand):
             ['10.0.0.5', '--network', 'private'],
             [('port', '10.0.0.5'), ('network', 'private')])
         cols, data = self.cmd.take_action(parsed_args)
-        self.network.find_network.assert_called_once_with(
-            'private', ignore_missing=False)
+        self.network.networks.assert_called_once_with(
+            name='private', fields=['id'])
+        self.network.find_network.assert_not_called()
         self.network.update_port.assert_not_called()
         self.assertEqual(fakes.PORT_ID, data[0])
 
