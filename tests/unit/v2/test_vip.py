@@ -97,8 +97,12 @@ class TestShowPortSecurityVip(VipTest):
         cidr, vrrp = values['findings'].machine_readable()
         self.assertIn('member web-3 carries 10.0.0.100 only in a CIDR pair',
                       cidr)
-        # web-3 is not in the group whose rule lets VRRP in.
-        self.assertIn('into member(s) web-3 from the other members', vrrp)
+        # web-3 is not in the group whose rule lets VRRP in: its VRRP
+        # reaches neither web-1 nor web-2, and theirs does not reach it.
+        self.assertIn('into member(s) web-1, web-2, web-3 from every other '
+                      'member', vrrp)
+        # All three share 'web': the fix is a VRRP rule there.
+        self.assertIn(f"--remote-group {fakes.SG_ID} {fakes.SG_ID}'", vrrp)
         # Three requests whatever the number of members.
         self.assertEqual(3, len(self.network.mock_calls))
 
