@@ -187,3 +187,21 @@ def last_removal(
         if pairs or (sgs and not pairs_only):
             found = entry
     return found
+
+
+def last_vip_deletion(ref: str, auth_url: str | None
+                      ) -> dict[str, Any] | None:
+    """The newest ``vip delete`` record of VIP ``ref`` on this cloud.
+
+    ``ref`` is the VIP's name or its port's ID; None when none matches.
+    """
+    found = None
+    for entry in _lines():
+        vip = entry.get('vip')
+        if entry.get('phase') != 'vip-deleted' or not isinstance(vip, dict):
+            continue
+        if auth_url and entry.get('auth_url') not in (None, auth_url):
+            continue
+        if ref in (vip.get('name'), entry.get('port_id')):
+            found = entry
+    return found

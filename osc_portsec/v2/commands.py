@@ -134,3 +134,11 @@ class DeletePortSecurityVip(_Deferred, command.Lister):
         'with them, and the VIP port'
     )
     _module = 'vip'
+
+
+class RestorePortSecurityVip(_Deferred, command.Lister):
+    _description = (
+        'Make a deleted VIP again from the journal: its port, address, '
+        'VRRP rule and the pair on every member'
+    )
+    _module = 'vip'

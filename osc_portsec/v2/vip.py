@@ -203,8 +203,7 @@ class DeletePortSecurityVip(commands.DeletePortSecurityVip):
         common.examples(
             parser, 'openstack port security vip delete web-vip --dry-run',
             'openstack port security vip delete web-vip db-vip',
-            'openstack port security pair add web-1 --restore   # undo, '
-            'per member')
+            'openstack port security vip restore web-vip   # undo')
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> tuple:
@@ -237,3 +236,25 @@ class DeletePortSecurityVip(commands.DeletePortSecurityVip):
         if self._failed:
             raise self._summary(len(parsed_args.vip))
         return result
+
+
+class RestorePortSecurityVip(commands.RestorePortSecurityVip):
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'vip', metavar='<vip>',
+            help='Deleted VIP (name or ID of the VIP port it had)')
+        common.add_dry_run(parser)
+        common.examples(
+            parser, 'openstack port security vip restore web-vip --dry-run',
+            'openstack port security vip restore web-vip')
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import runner
+        from osc_portsec.vip import restore
+
+        _blanks(('vip', parsed_args.vip))
+        return _steps(restore.restore(
+            common.network(self.app), parsed_args.vip,
+            runner.cloud_info(self.app), parsed_args.dry_run))

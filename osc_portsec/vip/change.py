@@ -3,7 +3,7 @@
 Members join and leave by the conditional, journalled update of ``pair
 add`` and ``pair remove``: only the VIP's own single-IP pair is touched.
 ``pair add <member> --restore`` puts back what ``unset`` or ``delete``
-removed.
+removed from one member; ``vip restore`` makes a deleted VIP again.
 """
 
 from __future__ import annotations
@@ -135,6 +135,7 @@ def delete(client: Proxy, ref: str, cloud: dict[str, Any],
     verb = 'would delete' if dry_run else 'deleted'
     result = 'dry-run' if dry_run else 'deleted'
     with errors.boundary():
+        rule = _rule(client, vip) if not dry_run else None
         if vip.rule_id:
             if not dry_run:
                 client.delete_security_group_rule(vip.rule_id,
@@ -142,7 +143,7 @@ def delete(client: Proxy, ref: str, cloud: dict[str, Any],
             rows.append(members.row('vrrp_rule', vip.rule_id, None, result,
                                     words=[f'{verb} the VRRP rule']))
         if not dry_run:
-            _record(vip, cloud, found)
+            _record(vip, cloud, found, rule)
             client.delete_port(vip.id, ignore_missing=True)
         rows.insert(0, members.row('vip_port', vip.id, vip.name, result,
                                    words=[f'{verb} port {vip.name} holding '
@@ -150,18 +151,32 @@ def delete(client: Proxy, ref: str, cloud: dict[str, Any],
     return rows
 
 
+def _rule(client: Proxy, vip: model.Vip) -> Any:
+    """The VRRP rule ``create`` made, read before it is deleted."""
+    if not vip.rule_id:
+        return None
+    try:
+        return client.get_security_group_rule(vip.rule_id)
+    except sdk_exc.NotFoundException:
+        return None
+
+
 def _record(vip: model.Vip, cloud: dict[str, Any],
-            found: Sequence[Any]) -> None:
-    # What 'vip create' needs to make the VIP again; the members' pairs
-    # are in their own entries ('pair add <member> --restore').
+            found: Sequence[Any], rule: Any) -> None:
+    # What 'vip restore' needs to make the VIP again: the port, its
+    # members and the group whose VRRP rule it had created. The members'
+    # pairs are also in their own entries ('pair add <member> --restore').
     try:
         journal.append({
             'phase': 'vip-deleted', 'command': 'vip delete',
             'auth_url': cloud.get('auth_url'), 'port_id': vip.id,
             'vip': {'name': vip.name, 'network_id': vip.network_id,
                     'ip_address': vip.ip_address,
+                    'subnet_id': vip.subnet_id,
                     'members': [p.id for p in found],
-                    'rule_id': vip.rule_id},
+                    'rule_id': vip.rule_id,
+                    'rule_group_id': rule.security_group_id if rule
+                    else None},
         })
     except OSError as exc:
         LOG.warning('The journal %s cannot be written (%s); VIP %s is '

@@ -38,6 +38,10 @@ class Request:
     subnet: str | None = None
     security_group: str | None = None
     dry_run: bool = False
+    # The command that journals the members' updates; ``vip restore``
+    # refuses a VIP that exists again instead of completing it.
+    command: str = 'vip create'
+    restoring: bool = False
 
 
 @dataclasses.dataclass
@@ -63,6 +67,10 @@ def _existing(ports: Sequence[Any], name: str) -> model.Vip | None:
 
 def _address(req: Request, existing: model.Vip | None,
              subnets: Sequence[Any], ports: Sequence[Any]) -> tuple:
+    if existing and req.restoring:
+        raise checks._refuse(
+            f"VIP {req.name} exists ({existing.id}, address "
+            f"{existing.ip_address}); there is nothing to restore.")
     if existing:
         given = req.ip_address and checks.address(req.ip_address)
         if given and given != existing.ip_address:
@@ -133,7 +141,7 @@ def _port(client: Proxy, req: Request, tgt: Target, rule_id: str | None,
 
 
 def _members(client: Proxy, tgt: Target, address: str | None,
-             cloud: dict[str, Any], dry_run: bool,
+             cloud: dict[str, Any], req: Request,
              undo: rollback.Undo) -> list[dict[str, Any]]:
     out = []
     for ref, port in tgt.members:
@@ -144,7 +152,7 @@ def _members(client: Proxy, tgt: Target, address: str | None,
             continue
         try:
             outcome = members.join(client, ref, port, address, tgt.group,
-                                   'vip create', cloud, dry_run)
+                                   req.command, cloud, req.dry_run)
         except errors.BOUNDARY as exc:
             # The member's own sentence (a 403 names the port and the
             # policy); the caller rolls back.
@@ -175,7 +183,7 @@ def create(client: Proxy, req: Request, cloud: dict[str, Any]
             rows_.append(row)
         row, address, port = _port(client, req, tgt, rule_id, undo)
         rows_.insert(0, row)
-        rows_ += _members(client, tgt, address, cloud, req.dry_run, undo)
+        rows_ += _members(client, tgt, address, cloud, req, undo)
         if tgt.existing and not req.dry_run:
             _retag(client, tgt, rule_id)
     except rollback.CAUGHT as exc:

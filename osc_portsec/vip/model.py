@@ -15,6 +15,10 @@ from typing import Any, Iterable, Sequence, TYPE_CHECKING
 
 from osc_portsec import changes
 from osc_portsec.changes import Plan
+from osc_portsec.explain import backend as _backend
+from osc_portsec.explain import evaluate as _evaluate
+from osc_portsec.explain import facts as _facts
+from osc_portsec.explain import packet as _packet
 from osc_portsec import pairs as _pairs
 from osc_portsec import plans
 
@@ -30,6 +34,7 @@ RULE_TAG = 'osc-portsec-vip-rule:'
 MAX_PAIRS = 10
 # IP protocol 112: VRRP. Neutron accepts the name and the number.
 VRRP = ('vrrp', '112')
+VRRP_PROTOCOL = 112
 
 
 def description(name: str) -> str:
@@ -159,25 +164,82 @@ def rule_line(rule: Any) -> dict[str, Any]:
     }
 
 
+# Where VRRP goes: the VRRP multicast group (keepalived's default) or,
+# with unicast peers, the other member's own address.
+VRRP_GROUP = {'IPv4': '224.0.0.18', 'IPv6': 'ff02::12'}
+
+
+def _body(resource: Any) -> dict[str, Any]:
+    # SDK resources are dicts too, keyed by attribute name: ask for
+    # Neutron's names.
+    if hasattr(resource, 'to_dict'):
+        return resource.to_dict(computed=False, original_names=True)
+    return dict(resource)
+
+
+def _groups(rules: Sequence[Any]) -> dict[str, _facts.Group]:
+    by_group: dict[str, list[_facts.Rule]] = {}
+    for rule in rules:
+        body = _body(rule)
+        by_group.setdefault(body.get('security_group_id') or '', []).append(
+            _facts.rule_from_body(body))
+    return {g: _facts.Group(g, '', rules=tuple(r))
+            for g, r in by_group.items()}
+
+
+def _addresses(port: _facts.Port, ether: str) -> list[str]:
+    version = 4 if ether == _packet.IPV4 else 6
+    return [ip for ip in port.fixed_ips
+            if ipaddress.ip_address(ip).version == version]
+
+
+def vrrp_packets(sender: _facts.Port, receiver: _facts.Port,
+                 ether: str) -> list[_packet.Packet]:
+    """VRRP from ``sender``'s addresses, seen entering ``receiver``."""
+    return [
+        _packet.Packet(direction=_packet.INGRESS, ethertype=ether,
+                       protocol=VRRP_PROTOCOL, remote_ip=source,
+                       local_ip=target)
+        for source in _addresses(sender, ether)
+        for target in [*_addresses(receiver, ether), VRRP_GROUP[ether]]
+    ]
+
+
+def vrrp_reaches(facts: _facts.Facts, packets: Sequence[_packet.Packet]
+                 ) -> bool:
+    """Whether one of ``packets`` (one sender) passes under every back end.
+
+    Multicast or unicast: either way of running VRRP is enough. Every back
+    end must let it in, since the members' back end is not known before
+    they are bound.
+    """
+    return any(
+        all(_evaluate.judge(facts, packet, backend).verdict ==
+            _evaluate.PASS for backend in _backend.BACKENDS)
+        for packet in packets)
+
+
 def vrrp_gaps(members: Sequence[Port], rules: Sequence[Any],
               ether: str) -> list[Port]:
-    """Members that no rule of their groups lets VRRP in from the others.
+    """Members that VRRP from one of the other members would not reach.
 
-    A simple check: a rule matches when it admits VRRP from one of the
-    other members' groups, or from anywhere. The packet verdict evaluator
-    of ``explain`` can replace this function: same arguments, same answer.
+    Judged by ``explain``'s evaluator: a VRRP packet (IP protocol 112)
+    from each other member's fixed IP to this member (its own address, or
+    the VRRP multicast group) against this member's port security and the
+    rules of its groups. ``rules`` are the rules of the members' groups.
+    The only remote addresses asked about are the members' own fixed IPs,
+    so the members themselves are the remote groups' ports that matter.
     """
-    by_group: dict[str, list[Any]] = {}
-    for rule in rules:
-        by_group.setdefault(rule.security_group_id, []).append(rule)
+    groups = _groups(rules)
+    subjects = [_facts.port_from_body(_body(m)) for m in members]
+    remotes = tuple(_facts.member_from_body(_body(m)) for m in members)
     gaps = []
-    for member in members:
-        others = {g for m in members if m.id != member.id
-                  for g in m.security_group_ids or []}
-        own = [r for g in member.security_group_ids or []
-               for r in by_group.get(g, [])]
-        if not any(is_vrrp_rule(r, ether, None)
-                   or any(is_vrrp_rule(r, ether, g) for g in others)
-                   for r in own):
-            gaps.append(member)
+    for port, subject in zip(members, subjects):
+        facts = _facts.Facts(
+            port=subject, members=remotes,
+            groups=tuple(groups[g] for g in subject.security_group_ids
+                         if g in groups))
+        if not all(vrrp_reaches(facts, vrrp_packets(other, subject, ether))
+                   for other in subjects if other.id != subject.id):
+            gaps.append(port)
     return gaps

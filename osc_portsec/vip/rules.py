@@ -92,11 +92,29 @@ def ensure(client: Proxy, group: tuple[str, str], current: Sequence[Any],
         'created rule ' + _words(group, ether)]), rule.id
 
 
-def fix(ports: Sequence[Any], ether: str) -> str:
-    groups = [g for p in ports for g in p.security_group_ids or []]
-    group = groups[0] if groups else '<security-group>'
+def _rule_command(group: str, ether: str) -> str:
     return (f"openstack security group rule create --ingress --protocol "
             f"vrrp --ethertype {ether} --remote-group {group} {group}")
+
+
+def fix(ports: Sequence[Any], ether: str) -> str:
+    """The commands that let VRRP between all of ``ports``, quoted.
+
+    A group every member is in gets a rule admitting VRRP from itself;
+    without one, the first member's first group does, and the members not
+    in it join it.
+    """
+    sets = [set(p.security_group_ids or []) for p in ports]
+    common = set.intersection(*sets) if sets else set()
+    first = [g for g in (ports[0].security_group_ids or [])] if ports else []
+    shared = [g for g in first if g in common]
+    if shared:
+        return f"'{_rule_command(shared[0], ether)}'"
+    group = first[0] if first else '<security-group>'
+    joins = ' and '.join(
+        f"'openstack port set --security-group {group} {p.id}'"
+        for p in ports if group not in (p.security_group_ids or []))
+    return f"{joins} and '{_rule_command(group, ether)}'"
 
 
 def gaps_warning(gaps: Sequence[Any], ports: Sequence[Any],
@@ -106,9 +124,9 @@ def gaps_warning(gaps: Sequence[Any], ports: Sequence[Any],
     names = ', '.join(p.name or p.id for p in gaps)
     return (
         f"No security group rule lets VRRP (IP protocol 112) into member(s) "
-        f"{names} from the other members, so each member would claim the "
-        f"address; give --security-group <group> (the members' common "
-        f"group) or run '{fix(ports, ether)}'.")
+        f"{names} from every other member, so members that do not hear "
+        f"the master would claim the address too; give --security-group "
+        f"<group> (a group for the members) or run {fix(ports, ether)}.")
 
 
 def warn_vrrp(client: Proxy, ports: Sequence[Any], ether: str) -> None:

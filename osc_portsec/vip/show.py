@@ -66,15 +66,25 @@ def findings(vip: model.Vip, found: Sequence[Any]) -> list[str]:
 
 
 def held_by(vip: model.Vip, found: Sequence[Any]) -> dict[str, Any] | None:
-    # On OVN the virtual port's binding follows the active member's
-    # chassis; Neutron shows it to admins only.
+    """Where the address is active, as far as Neutron shows it.
+
+    On OVN the VIP port stays unbound (``binding:host_id`` empty). When a
+    member claims the address (keepalived's gratuitous ARP), OVN binds the
+    virtual port to that member's chassis and Neutron 29 writes the
+    chassis' hostname into the VIP port's ``binding:vif_details``
+    ``parent_hostname`` (ml2 plugin ``update_virtual_port_host``); it never
+    names the member. So the member is known only when it is the one
+    member bound to that host; otherwise the members there are the
+    candidates. Neutron shows bindings to admins only (by default).
+    """
     port = vip.port
     details = port.binding_vif_details or {}
     host = port.binding_host_id or details.get('parent_hostname')
     if not host:
         return None
-    same = [p.name or p.id for p in found if p.binding_host_id == host]
-    return {'host': host, 'members': ', '.join(same) or 'unknown'}
+    there = [p.name or p.id for p in found if p.binding_host_id == host]
+    return {'host': host, 'member': there[0] if len(there) == 1 else None,
+            'candidates': there}
 
 
 def values(client: Proxy, ref: str) -> dict[str, Any]:

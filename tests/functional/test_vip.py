@@ -238,3 +238,64 @@ def test_concurrent_pair_add_keeps_both(cli, sdk, network, make_port):
                                       ('10.50.0.211', b['mac_address'])]
     cli.ok(*VIP, 'delete', name)
     assert pairs_of(sdk, b['id']) == [('10.50.0.211', b['mac_address'])]
+
+
+def test_restore_after_delete(cli, sdk, network, group, make_port):
+    a, b = make_port(), make_port()
+    name = conftest.unique('vip')
+    made = cli.ok(*VIP, 'create', name, '--network', network['id'],
+                  '--ip-address', '10.50.0.220', '--member', a['id'],
+                  '--member', b['id'], '--security-group', group['id'])
+    old = sdk.network.get_port(made[0]['id'])
+    cli.ok(*VIP, 'delete', name)
+
+    # Nothing recorded under another name; nothing changes.
+    before = snapshot(sdk, network['id'])
+    result = cli.run(*VIP, 'restore', 'no-such-vip')
+    assert result.returncode == 1
+    assert ("records no deleted VIP 'no-such-vip'; there is nothing to "
+            "restore. Nothing was changed.") in result.stderr
+    assert snapshot(sdk, network['id']) == before
+
+    rows = cli.ok(*VIP, 'restore', name)
+    assert [r['result'] for r in rows] == ['created', 'created', 'updated',
+                                           'updated']
+    port = sdk.network.get_port(rows[0]['id'])
+    assert (port.name, port.fixed_ips[0]['ip_address'], port.description) \
+        == (old.name, '10.50.0.220', old.description)
+    rule = sdk.network.get_security_group_rule(rows[1]['id'])
+    assert (rule.protocol, rule.remote_group_id, rule.security_group_id) == (
+        'vrrp', group['id'], group['id'])
+    assert sorted(port.tags) == sorted(
+        t if not t.startswith('osc-portsec-vip-rule:')
+        else f'osc-portsec-vip-rule:{rule.id}' for t in old.tags)
+    for member in (a, b):
+        assert pairs_of(sdk, member['id']) == [('10.50.0.220',
+                                                member['mac_address'])]
+
+    # The VIP exists again: a second restore is refused.
+    before = snapshot(sdk, network['id'])
+    again = cli.run(*VIP, 'restore', name)
+    assert again.returncode == 1
+    assert f'VIP {name} exists' in again.stderr
+    assert snapshot(sdk, network['id']) == before
+    cli.ok(*VIP, 'delete', name)
+
+
+def test_restore_refused_when_the_address_is_taken(cli, sdk, network,
+                                                   make_port):
+    a, b = make_port(), make_port()
+    name = conftest.unique('vip')
+    cli.ok(*VIP, 'create', name, '--network', network['id'],
+           '--ip-address', '10.50.0.221', '--member', a['id'],
+           '--member', b['id'])
+    cli.ok(*VIP, 'delete', name)
+    squatter = make_port('--fixed-ip', 'ip-address=10.50.0.221')
+    before = snapshot(sdk, network['id'])
+    result = cli.run(*VIP, 'restore', name)
+    assert result.returncode == 1
+    assert (f"Address 10.50.0.221 is already used by port "
+            f"{squatter['name']}") in result.stderr
+    assert 'Nothing was changed.' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert snapshot(sdk, network['id']) == before

@@ -190,3 +190,103 @@ class TestChecks(base.TestCase):
         # The pair already there: no new pair, no quota.
         full.allowed_address_pairs[0]['ip_address'] = VIP
         checks.check_member('web-1', full, VIP, None)
+
+
+class TestVrrpByEvaluator(base.TestCase):
+    """vrrp_gaps asks explain's evaluator about VRRP between members."""
+
+    def rule(self, group=fakes.SG_ID, **body):
+        return fakes.make_rule(body.pop('id', 'r1'), group, **body)
+
+    def members(self, a_groups, b_groups):
+        a = fakes.member('a', 'a', PORT_MAC, '10.0.0.5',
+                         security_groups=a_groups)
+        b = fakes.member('b', 'b', OTHER_MAC, '10.0.0.6',
+                         security_groups=b_groups)
+        return a, b
+
+    def test_remote_group_only_covers_its_members(self):
+        a, b = self.members([fakes.SG_ID], [fakes.SG2_ID])
+        rules = [self.rule(protocol='vrrp', remote_group_id=fakes.SG_ID),
+                 self.rule(fakes.SG2_ID, id='r2', protocol='vrrp',
+                           remote_group_id=fakes.SG_ID)]
+        # b's VRRP comes from a group a's rule does not name; a's reaches
+        # b, whose rule admits a's group.
+        self.assertEqual([a], model.vrrp_gaps([a, b], rules, 'IPv4'))
+
+    def test_prefix_must_cover_the_peer(self):
+        a, b = self.members([fakes.SG_ID], [fakes.SG_ID])
+        narrow = [self.rule(protocol='112', remote_ip_prefix='10.0.0.5/32')]
+        self.assertEqual([a], model.vrrp_gaps([a, b], narrow, 'IPv4'))
+        wide = [self.rule(protocol='112', remote_ip_prefix='10.0.0.0/24')]
+        self.assertEqual([], model.vrrp_gaps([a, b], wide, 'IPv4'))
+
+    def test_other_protocol_or_direction_does_not_count(self):
+        a, b = self.members([fakes.SG_ID], [fakes.SG_ID])
+        for body in ({'protocol': 'tcp'},
+                     {'protocol': 'vrrp', 'direction': 'egress'},
+                     {'protocol': 'vrrp', 'ethertype': 'IPv6'}):
+            self.assertEqual([a, b], model.vrrp_gaps(
+                [a, b], [self.rule(**body)], 'IPv4'), body)
+
+    def test_any_protocol_from_anywhere_lets_vrrp_in(self):
+        a, b = self.members([fakes.SG_ID], [fakes.SG_ID])
+        self.assertEqual([], model.vrrp_gaps([a, b], [self.rule()],
+                                             'IPv4'))
+
+    def test_packets_unicast_and_multicast(self):
+        a, b = self.members([], [])
+        sent = model.vrrp_packets(model._facts.port_from_body(
+            a.to_dict(computed=False, original_names=True)),
+            model._facts.port_from_body(
+                b.to_dict(computed=False, original_names=True)), 'IPv4')
+        self.assertEqual([('10.0.0.5', '10.0.0.6'), ('10.0.0.5',
+                                                     '224.0.0.18')],
+                         [(p.remote_ip, p.local_ip) for p in sent])
+        self.assertEqual({(112, 'ingress')},
+                         {(p.protocol, p.direction) for p in sent})
+
+
+class TestHeldBy(base.TestCase):
+    """What Neutron on OVN shows of the member holding the address."""
+
+    def vip(self, **binding):
+        from osc_portsec.vip import model as _model
+
+        return _model.from_port(fakes.make_port(
+            id=fakes.VIP_ID, name='web-vip', tags=[model.TAG],
+            fixed_ips=[{'subnet_id': fakes.SUBNET_ID, 'ip_address': VIP}],
+            **binding))
+
+    def members(self, host_a, host_b):
+        return [fakes.member('a', 'web-1', PORT_MAC, '10.0.0.5',
+                             binding_host_id=host_a),
+                fakes.member('b', 'web-2', OTHER_MAC, '10.0.0.6',
+                             binding_host_id=host_b)]
+
+    def test_not_claimed_or_not_shown(self):
+        from osc_portsec.vip import show
+
+        self.assertIsNone(show.held_by(
+            self.vip(binding_vif_details={}, binding_host_id=''),
+            self.members('h1', 'h2')))
+        # A non-admin sees no binding at all.
+        self.assertIsNone(show.held_by(self.vip(), self.members(None, None)))
+
+    def test_one_member_on_the_parent_host(self):
+        from osc_portsec.vip import show
+
+        vip = self.vip(binding_vif_details={'parent_hostname': 'h2'},
+                       binding_host_id='')
+        self.assertEqual({'host': 'h2', 'member': 'web-2',
+                          'candidates': ['web-2']},
+                         show.held_by(vip, self.members('h1', 'h2')))
+
+    def test_members_sharing_the_host_are_candidates(self):
+        from osc_portsec.vip import show
+
+        vip = self.vip(binding_vif_details={'parent_hostname': 'h1'},
+                       binding_host_id='')
+        self.assertEqual({'host': 'h1', 'member': None,
+                          'candidates': ['web-1', 'web-2']},
+                         show.held_by(vip, self.members('h1', 'h1')))

@@ -97,8 +97,12 @@ class TestShowPortSecurityVip(VipTest):
         cidr, vrrp = values['findings'].machine_readable()
         self.assertIn('member web-3 carries 10.0.0.100 only in a CIDR pair',
                       cidr)
-        # web-3 is not in the group whose rule lets VRRP in.
-        self.assertIn('into member(s) web-3 from the other members', vrrp)
+        # web-3 is not in the group whose rule lets VRRP in: its VRRP
+        # reaches neither web-1 nor web-2, and theirs does not reach it.
+        self.assertIn('into member(s) web-1, web-2, web-3 from every other '
+                      'member', vrrp)
+        # All three share 'web': the fix is a VRRP rule there.
+        self.assertIn(f"--remote-group {fakes.SG_ID} {fakes.SG_ID}'", vrrp)
         # Three requests whatever the number of members.
         self.assertEqual(3, len(self.network.mock_calls))
 
@@ -215,3 +219,92 @@ class TestDeletePortSecurityVip(VipTest):
         e = self.assertRaises(exceptions.CommandError, cmd.run, parsed)
         self.assertEqual('1 of 2 VIPs failed.', str(e))
         self.assertNotIn(fakes.VIP_ID, self.neutron.ports)
+
+
+class TestRestorePortSecurityVip(VipTest):
+
+    def delete(self):
+        self.create('--security-group', 'db')
+        self.run_cmd(vip.DeletePortSecurityVip, ['web-vip'])
+        self.assertNotIn(fakes.VIP_ID, self.neutron.ports)
+        self.assertEqual({}, self.neutron.rules)
+
+    def test_parser(self):
+        cmd = vip.RestorePortSecurityVip(self.app, None)
+        self.check_parser(cmd, ['web-vip', '--dry-run'],
+                          [('vip', 'web-vip'), ('dry_run', True)])
+        self.assertRaises(base.ParserException, self.check_parser, cmd,
+                          [], [])
+
+    def test_restore_after_delete(self):
+        self.delete()
+        cols, data = self.run_cmd(vip.RestorePortSecurityVip, ['web-vip'])
+        rows = as_dicts(cols, data)
+        self.assertEqual(['created', 'created', 'updated', 'updated'],
+                         [r['result'] for r in rows])
+        port = self.neutron.ports[fakes.VIP_ID]
+        self.assertEqual('web-vip', port.name)
+        self.assertEqual(ADDRESS, port.fixed_ips[0]['ip_address'])
+        self.assertEqual(model.description('web-vip'), port.description)
+        self.assertEqual(
+            sorted(model.tags([PORT_ID, OTHER_ID], fakes.RULE_ID)),
+            sorted(port.tags))
+        [rule] = self.neutron.rules.values()
+        self.assertEqual((fakes.SG2_ID, 'vrrp', fakes.SG2_ID),
+                         (rule.security_group_id, rule.protocol,
+                          rule.remote_group_id))
+        for port_id, mac in ((PORT_ID, PORT_MAC), (OTHER_ID, OTHER_MAC)):
+            self.assertEqual([{'ip_address': ADDRESS, 'mac_address': mac}],
+                             self.port(port_id).allowed_address_pairs)
+        commands = [e['command'] for e in fakes.journal_entries()]
+        self.assertEqual(['vip restore', 'vip restore'], commands[-2:])
+
+    def test_dry_run_changes_nothing(self):
+        self.delete()
+        self.network.reset_mock()
+        cols, data = self.run_cmd(vip.RestorePortSecurityVip,
+                                  ['web-vip', '--dry-run'])
+        self.assertEqual({'dry-run'},
+                         {r['result'] for r in as_dicts(cols, data)})
+        self.network.create_port.assert_not_called()
+        self.network.update_port.assert_not_called()
+        self.network.create_security_group_rule.assert_not_called()
+
+    def test_nothing_recorded(self):
+        self.create()
+        before = self.port(PORT_ID).revision_number
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.RestorePortSecurityVip, ['web-vip'])
+        self.assertIn("records no deleted VIP 'web-vip'; there is nothing "
+                      "to restore. Nothing was changed.", str(e))
+        self.assertEqual(before, self.port(PORT_ID).revision_number)
+
+    def test_address_taken_since(self):
+        self.delete()
+        self.neutron.add(fakes.member(fakes.VIP_ID, 'squatter',
+                                      'fa:16:3e:00:00:09', ADDRESS))
+        before = {p: self.port(p).revision_number
+                  for p in (PORT_ID, OTHER_ID)}
+        self.network.reset_mock()
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.RestorePortSecurityVip, ['web-vip'])
+        self.assertIn(f'Address {ADDRESS} is already used by port squatter',
+                      str(e))
+        self.assertIn('Nothing was changed.', str(e))
+        self.network.create_port.assert_not_called()
+        self.network.update_port.assert_not_called()
+        self.network.create_security_group_rule.assert_not_called()
+        self.assertEqual(before, {p: self.port(p).revision_number
+                                  for p in (PORT_ID, OTHER_ID)})
+
+    def test_exists_again(self):
+        self.delete()
+        self.run_cmd(vip.RestorePortSecurityVip, ['web-vip'])
+        self.network.reset_mock()
+        e = self.assertRaises(exceptions.CommandError, self.run_cmd,
+                              vip.RestorePortSecurityVip, ['web-vip'])
+        self.assertIn('VIP web-vip exists', str(e))
+        self.assertIn('there is nothing to restore. Nothing was changed.',
+                      str(e))
+        self.network.update_port.assert_not_called()
+        self.network.create_port.assert_not_called()
