@@ -66,7 +66,17 @@ def security_groups(client: Any, refs: Iterable[str]) -> dict[str, str]:
     for ref in checked:
         try:
             group = client.find_security_group(ref, ignore_missing=False)
-        except sdk_exc.NotFoundException:
+        except sdk_exc.NotFoundException as exc:
+            if getattr(exc, 'response', None) is not None:
+                # Neutron's own 404 for the list: no such collection. The
+                # SDK's "not found" for a name carries no response.
+                raise exceptions.CommandError(
+                    f"Neutron answered 404 to the security group list: this "
+                    f"cloud does not have Neutron's security-group "
+                    f"extension, so --security-group '{ref}' cannot be used "
+                    f"here; the cloud operator enables it with "
+                    f"[securitygroup] enable_security_group = true."
+                ) from None
             raise exceptions.CommandError(
                 f"Security group '{ref}' was not found; check it with "
                 f"'openstack security group list'."

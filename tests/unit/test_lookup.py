@@ -317,6 +317,22 @@ class TestSecurityGroups(base.TestCase):
                                 lookup.security_groups, self.client, ['x'])
         self.assertIn("Security group 'x' was not found", str(exc))
 
+    def test_cloud_without_security_groups(self):
+        # The list request itself is answered 404 by Neutron.
+        self.client.find_security_group.side_effect = fakes.sdk_error(
+            404, {'NeutronError': {'type': 'HTTPNotFound',
+                                   'message': 'The resource could not be '
+                                              'found.', 'detail': ''}})
+        exc = self.assertRaises(exceptions.CommandError,
+                                lookup.security_groups, self.client,
+                                ['default'])
+        self.assertEqual(
+            "Neutron answered 404 to the security group list: this cloud "
+            "does not have Neutron's security-group extension, so "
+            "--security-group 'default' cannot be used here; the cloud "
+            "operator enables it with [securitygroup] enable_security_group "
+            "= true.", str(exc))
+
     def test_duplicate(self):
         self.client.find_security_group.side_effect = (
             sdk_exc.DuplicateResource('two'))
