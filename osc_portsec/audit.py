@@ -22,11 +22,17 @@ def keep(port: Any, port_security: str | None, with_pairs: bool) -> bool:
     Neutron answers 400 to a ``port_security_enabled`` filter.
     """
     if port_security is not None:
-        # A port on a cloud without the extension is neither.
+        # A port on a cloud without the extension is neither: say so rather
+        # than list nothing, which would claim every port is the other.
+        port_state.require(port, 'port_security_enabled', port.id,
+                           '--port-security cannot filter ports')
         if port_state.flag(port) != (port_security == 'enabled'):
             return False
-    if with_pairs and not port.allowed_address_pairs:
-        return False
+    if with_pairs:
+        port_state.require(port, 'allowed_address_pairs', port.id,
+                           '--with-pairs cannot filter ports')
+        if not port.allowed_address_pairs:
+            return False
     return True
 
 

@@ -28,6 +28,51 @@ class PortSecurityColumn(cliff_columns.FormattableColumn[Any]):
         return None if self._value is None else bool(self._value)
 
 
+def _unavailable(extension: str) -> str:
+    return f'unavailable (no {extension} extension)'
+
+
+class GroupIdsColumn(format_columns.ListColumn):
+    """Security group IDs; None when the cloud lacks security groups.
+
+    A subclass of osc-lib's column, so that it is one (scripts and tests
+    that check for a ``ListColumn`` keep working); its JSON form is null
+    for a field the cloud did not report, hence the wider return type.
+    """
+
+    def human_readable(self) -> str:
+        if self._value is None:
+            return _unavailable('security-group')
+        return super().human_readable()
+
+    def machine_readable(self) -> list[Any] | None:  # type: ignore[override]
+        return None if self._value is None else super().machine_readable()
+
+
+class GroupsColumn(format_columns.ListDictColumn):
+    """Security groups with names; None when the cloud lacks them."""
+
+    def human_readable(self) -> str:
+        if self._value is None:
+            return _unavailable('security-group')
+        return super().human_readable()
+
+    def machine_readable(self) -> list[Any] | None:  # type: ignore[override]
+        return None if self._value is None else super().machine_readable()
+
+
+class PairsColumn(format_columns.ListDictColumn):
+    """Allowed address pairs; None when the cloud lacks the extension."""
+
+    def human_readable(self) -> str:
+        if self._value is None:
+            return _unavailable('allowed-address-pairs')
+        return super().human_readable()
+
+    def machine_readable(self) -> list[Any] | None:  # type: ignore[override]
+        return None if self._value is None else super().machine_readable()
+
+
 class LinesColumn(format_columns.ListColumn):
     """A list of sentences: one per line in a table, a list in JSON."""
 
@@ -67,13 +112,18 @@ class DisableColumn(cliff_columns.FormattableColumn[Any]):
 
     The value is ``{'security_groups': [{'id', 'name'}],
     'allowed_address_pairs': [...], 'neutron_refuses_plain_disable': type}``
-    or None when port security is already off or unavailable.
+    (a list is None when the cloud lacks its extension), None when port
+    security is already off, or ``{'unavailable': 'port-security'}`` when
+    the cloud has no port-security extension (disable cannot work there).
     """
 
     def human_readable(self) -> str:
         value = self._value
         if value is None:
             return 'nothing (port security is not enabled)'
+        if 'unavailable' in value:
+            return (f"{_unavailable(value['unavailable'])}: disable cannot "
+                    f"work on this cloud")
         parts = []
         if value['security_groups']:
             parts.append('security groups '
@@ -134,11 +184,9 @@ COLUMNS = {c.name: c for c in (
     Column('fixed_ips', 'fixed_ips', format_columns.ListDictColumn),
     Column('port_security_enabled', 'port_security_enabled',
            PortSecurityColumn),
-    Column('security_group_ids', 'security_groups',
-           format_columns.ListColumn),
-    Column('security_groups', None, format_columns.ListDictColumn),
-    Column('allowed_address_pairs', 'allowed_address_pairs',
-           format_columns.ListDictColumn),
+    Column('security_group_ids', 'security_groups', GroupIdsColumn),
+    Column('security_groups', None, GroupsColumn),
+    Column('allowed_address_pairs', 'allowed_address_pairs', PairsColumn),
     Column('disable_would_remove', None, DisableColumn),
     Column('revision_number', 'revision_number'),
     Column('result'),

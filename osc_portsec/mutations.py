@@ -86,7 +86,7 @@ class PairClear(Mutation):
     what = 'allowed address pairs'
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
-        return plans.pair_clear(port)
+        return plans.pair_clear(port, prepared.ref)
 
 
 @dataclasses.dataclass(frozen=True)

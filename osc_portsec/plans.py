@@ -27,8 +27,9 @@ Names = Mapping[str, Any]
 
 
 def _require_enabled(port: Port, ref: str, action: str) -> None:
-    port_state.require_port_security(port, ref)
-    if not port.is_port_security_enabled:
+    # Without the port-security extension Neutron has no flag to check and
+    # accepts pairs: only a reported False is refused.
+    if port_state.flag(port) is False:
         raise exceptions.CommandError(
             f"Port {ref} has port security disabled, and Neutron allows "
             f"{action} only while it is enabled; run 'openstack port security "
@@ -57,6 +58,7 @@ def pair_add(
     notes: Sequence[Change] = (),
 ) -> Plan:
     """Add ``requested`` and put back ``restored`` (``--restore``)."""
+    port_state.require_pairs(port, ref)
     _require_enabled(port, ref, 'allowed address pairs')
     mac = port.mac_address
     typed = {_pairs.pair_key(p, mac) for p in requested}
@@ -83,6 +85,7 @@ def pair_add(
 def pair_remove(
     port: Port, requested: Sequence[_pairs.Pair], ref: str
 ) -> Plan:
+    port_state.require_pairs(port, ref)
     current = port.allowed_address_pairs or []
     change = _pairs.remove_pairs(current, requested, port.mac_address, ref)
     kept = {_pairs.pair_key(p, port.mac_address) for p in change.pairs}
@@ -95,7 +98,8 @@ def pair_remove(
     )
 
 
-def pair_clear(port: Port) -> Plan:
+def pair_clear(port: Port, ref: str) -> Plan:
+    port_state.require_pairs(port, ref)
     current = list(port.allowed_address_pairs or [])
     if not current:
         return Plan(attrs={}, changes=[
@@ -163,6 +167,7 @@ def enable(
     wanted = {**restored_groups, **groups}
     new_groups = [sg for sg in wanted if sg not in current_groups]
     if new_groups:
+        port_state.require_groups(port, ref)
         attrs['security_group_ids'] = current_groups + new_groups
         done += [
             changes.group('restore' if sg in restored_groups else 'add', sg,
@@ -170,6 +175,7 @@ def enable(
             for sg in new_groups
         ]
     if restore_pairs:
+        port_state.require_pairs(port, ref, 'restored')
         change = _pairs.merge_pairs(
             port.allowed_address_pairs or [],
             [_pairs.as_pair(p) for p in restore_pairs],
@@ -187,6 +193,9 @@ def enable(
 
 def _no_group(port: Port, ref: str, attrs: dict[str, Any]) -> list[str]:
     if attrs.get('security_group_ids') or port.security_group_ids:
+        return []
+    if not port_state.has_field(port, 'security_groups'):
+        # A cloud without security groups filters by port security alone.
         return []
     return [
         f"Port {ref} has port security enabled and no security group: "

@@ -16,18 +16,43 @@ if TYPE_CHECKING:
     from openstack.network.v2.port import Port
 
 
-def has_port_security(port: Port) -> bool:
-    """Whether Neutron reported ``port_security_enabled`` for the port.
+# What each port field needs, for the sentence when a cloud lacks it: the
+# Neutron API extension and the setting that provides it.
+EXTENSIONS = {
+    'port_security_enabled': (
+        'port-security',
+        "the ML2 extension driver port_security ([ml2] extension_drivers)",
+    ),
+    'security_groups': (
+        'security-group',
+        '[securitygroup] enable_security_group = true',
+    ),
+    'allowed_address_pairs': (
+        'allowed-address-pairs',
+        '[securitygroup] enable_security_group = true',
+    ),
+}
 
-    The SDK defaults ``is_port_security_enabled`` to False when the field is
-    absent, which on a cloud without the ``port-security`` extension would
-    claim that port security is off. Only the response body can tell.
+
+def has_field(port: Port, field: str) -> bool:
+    """Whether Neutron reported ``field`` (a body key) for the port.
+
+    The SDK fills in defaults for absent fields (``is_port_security_enabled``
+    False), which on a cloud without the extension would claim a state
+    Neutron never reported. Only the response body can tell.
     """
     body = getattr(port, '_body', None)
     attributes = getattr(body, 'attributes', None)
     if attributes is None:
-        return port.is_port_security_enabled is not None
-    return 'port_security_enabled' in attributes
+        attr = {'port_security_enabled': 'is_port_security_enabled',
+                'security_groups': 'security_group_ids'}.get(field, field)
+        return getattr(port, attr, None) is not None
+    return field in attributes
+
+
+def has_port_security(port: Port) -> bool:
+    """Whether Neutron reported ``port_security_enabled`` for the port."""
+    return has_field(port, 'port_security_enabled')
 
 
 def flag(port: Port) -> bool | None:
@@ -38,33 +63,69 @@ def flag(port: Port) -> bool | None:
 
 
 def state(port: Port) -> dict[str, Any]:
-    """The port-security state of ``port`` in Neutron's field names."""
+    """The port-security state of ``port`` in Neutron's field names.
+
+    A field the cloud did not report is None, never an empty list.
+    """
+    groups = pairs_ = None
+    if has_field(port, 'security_groups'):
+        groups = list(port.security_group_ids or [])
+    if has_field(port, 'allowed_address_pairs'):
+        pairs_ = [dict(p) for p in (port.allowed_address_pairs or [])]
     return {
         'port_security_enabled': flag(port),
-        'security_group_ids': list(port.security_group_ids or []),
-        'allowed_address_pairs': [
-            dict(p) for p in (port.allowed_address_pairs or [])
-        ],
+        'security_group_ids': groups,
+        'allowed_address_pairs': pairs_,
         'revision_number': port.revision_number,
     }
 
 
+def lacking(field: str, ref: str, consequence: str) -> str:
+    """The sentence refusing a command on a port without ``field``.
+
+    ``consequence`` says what cannot be done, e.g. "allowed address pairs
+    cannot be changed".
+    """
+    extension, setting = EXTENSIONS[field]
+    return (
+        f"Port {ref} reports no {field} field: this cloud does not have "
+        f"Neutron's {extension} extension, so {consequence} here; the cloud "
+        f"operator enables it with {setting}."
+    )
+
+
+def require(port: Port, field: str, ref: str,
+            consequence: str) -> None:
+    """Refuse, before anything is sent, when the cloud lacks ``field``."""
+    if not has_field(port, field):
+        raise exceptions.CommandError(lacking(field, ref, consequence))
+
+
 def require_port_security(port: Port, ref: str) -> None:
-    if not has_port_security(port):
-        raise exceptions.CommandError(
-            f"Port {ref} reports no port_security_enabled field: this cloud "
-            f"does not have Neutron's port-security extension, so port "
-            f"security cannot be changed here."
-        )
+    require(port, 'port_security_enabled', ref,
+            'port security cannot be changed')
+
+
+def require_pairs(port: Port, ref: str, doing: str = 'changed') -> None:
+    require(port, 'allowed_address_pairs', ref,
+            f'allowed address pairs cannot be {doing}')
+
+
+def require_groups(port: Port, ref: str) -> None:
+    require(port, 'security_groups', ref,
+            'security groups cannot be added')
 
 
 def predicted(port: Port, attrs: dict[str, Any]) -> Port:
     """A copy of ``port`` with ``attrs`` applied, as Neutron would store it."""
     values = port.to_dict(computed=False)
-    if not has_port_security(port):
-        # to_dict fills in the SDK's default False; keep the field absent so
-        # the prediction still says the extension is missing.
-        values.pop('is_port_security_enabled', None)
+    # to_dict fills in the SDK's defaults; keep absent fields absent so the
+    # prediction still says the extension is missing.
+    for field, attr in (('port_security_enabled', 'is_port_security_enabled'),
+                        ('security_groups', 'security_group_ids'),
+                        ('allowed_address_pairs', 'allowed_address_pairs')):
+        if not has_field(port, field) and attr not in attrs:
+            values.pop(attr, None)
     values.update(attrs)
     # Neutron stores the port's own MAC in a pair given without one.
     if 'allowed_address_pairs' in attrs:

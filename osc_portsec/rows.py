@@ -20,6 +20,13 @@ if TYPE_CHECKING:
 Names = Mapping[str, 'str | None']
 
 
+def _groups(ids: list[str] | None,
+            names: Names) -> list[dict[str, Any]] | None:
+    if ids is None:
+        return None
+    return [{'id': sg, 'name': names.get(sg)} for sg in ids]
+
+
 def disable_would_remove(port: Port, names: Names) -> dict[str, Any] | None:
     """What a ``disable`` has to remove, and the refusal a plain one gets.
 
@@ -28,12 +35,11 @@ def disable_would_remove(port: Port, names: Names) -> dict[str, Any] | None:
     ``PortSecurityPortHasSecurityGroup``.
     """
     current = port_state.state(port)
+    if current['port_security_enabled'] is None:
+        return {'unavailable': 'port-security'}
     if not current['port_security_enabled']:
         return None
-    groups = [
-        {'id': sg, 'name': names.get(sg)}
-        for sg in current['security_group_ids']
-    ]
+    groups = _groups(current['security_group_ids'], names)
     pairs = current['allowed_address_pairs']
     if pairs:
         reason = 'AddressPairAndPortSecurityRequired'
@@ -62,10 +68,7 @@ def port_values(port: Port, names: Names) -> dict[str, Any]:
         'fixed_ips': [dict(ip) for ip in port.fixed_ips or []],
         'port_security_enabled': current['port_security_enabled'],
         'security_group_ids': current['security_group_ids'],
-        'security_groups': [
-            {'id': sg, 'name': names.get(sg)}
-            for sg in current['security_group_ids']
-        ],
+        'security_groups': _groups(current['security_group_ids'], names),
         'allowed_address_pairs': current['allowed_address_pairs'],
         'disable_would_remove': disable_would_remove(port, names),
         'revision_number': port.revision_number,

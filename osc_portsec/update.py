@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import random
 import time
+import weakref
 from typing import Any, Callable, Protocol, TYPE_CHECKING
 
 from keystoneauth1 import exceptions as ks_exc
@@ -71,6 +72,23 @@ def _if_match_unsupported(client: Proxy, exc: Exception) -> bool:
 
 
 _LOST = (ks_exc.ConnectFailure, ks_exc.ConnectTimeout)
+
+# The proxies (one per cloud) seen without revision-if-match in this run:
+# the next ports of a multi-port command are updated without If-Match
+# straight away (2 requests a port, not 4), and the user is told once.
+_WITHOUT_IF_MATCH: weakref.WeakSet[Any] = weakref.WeakSet()
+
+NO_IF_MATCH = (
+    'This cloud has no revision-if-match extension, so ports are updated '
+    'without a revision check and a concurrent edit by another client '
+    'cannot be detected here.'
+)
+
+
+def _no_if_match(client: Proxy) -> None:
+    if client not in _WITHOUT_IF_MATCH:
+        _WITHOUT_IF_MATCH.add(client)
+        LOG.info(NO_IF_MATCH)
 
 
 def settle(client: Proxy, before: Port, plan: changes.Plan,
@@ -133,8 +151,7 @@ def _send(client: Proxy, port: Port, plan: changes.Plan, conditional: bool,
     except sdk_exc.BadRequestException as exc:
         if not (conditional and _if_match_unsupported(client, exc)):
             raise
-        LOG.debug('the cloud has no revision-if-match extension; updating '
-                  'port %s without a revision check', port.id)
+        _no_if_match(client)
         return None, [], 'no-if-match'
     recorder.applied(port, after)
     return after, [], ''
@@ -154,7 +171,7 @@ def apply(
     called again after every re-read, so the change always applies to the
     latest state.
     """
-    conditional = True
+    conditional = client not in _WITHOUT_IF_MATCH
     for attempt in range(1, MAX_ATTEMPTS + 1):
         plan = plan_for(port)
         if not plan.attrs:

@@ -108,12 +108,14 @@ class ListPortSecurityPair(commands.ListPortSecurityPair):
         from osc_portsec import columns
         from osc_portsec import errors
         from osc_portsec import lookup
+        from osc_portsec import port_state
 
         (ref,) = common.refs(parsed_args)
         client = common.network(self.app)
         with errors.boundary(errors.Subject(ref)):
             net_id = lookup.network_id(client, parsed_args.network)
             port = lookup.find_port(client, ref, net_id)
+        port_state.require_pairs(port, ref, 'listed')
         return columns.PAIR_COLUMNS, [
             columns.row(dict(p), columns.PAIR_COLUMNS)
             for p in port.allowed_address_pairs or []

@@ -7,6 +7,7 @@ from unittest import mock
 from openstack.compute.v2 import _proxy as compute_proxy
 from openstack.identity.v3 import _proxy as identity_proxy
 from openstack.network.v2 import _proxy
+from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import audit
@@ -33,8 +34,6 @@ class TestKeep(base.TestCase):
             (on, 'disabled', False, False),
             (off, 'disabled', False, True),
             (off, 'enabled', False, False),
-            (missing, 'enabled', False, False),
-            (missing, 'disabled', False, False),
             (missing, None, False, True),
             (on, None, True, False),
             (paired, 'enabled', True, True),
@@ -42,6 +41,25 @@ class TestKeep(base.TestCase):
             self.assertEqual(kept, audit.keep(port, security, with_pairs),
                              (port.is_port_security_enabled, security,
                               with_pairs))
+
+
+class TestKeepMissingExtensions(base.TestCase):
+
+    def test_port_security_filter_refuses_without_the_flag(self):
+        missing = fakes.make_port(port_security_enabled=None)
+        for security in ('enabled', 'disabled'):
+            exc = self.assertRaises(exceptions.CommandError, audit.keep,
+                                    missing, security, False)
+            self.assertIn('--port-security cannot filter ports', str(exc))
+            self.assertIn('port-security extension', str(exc))
+
+    def test_with_pairs_refuses_without_pairs(self):
+        missing = fakes.make_port(allowed_address_pairs=None,
+                                  security_groups=None)
+        exc = self.assertRaises(exceptions.CommandError, audit.keep,
+                                missing, None, True)
+        self.assertIn('--with-pairs cannot filter ports', str(exc))
+        self.assertTrue(audit.keep(missing, 'enabled', False))
 
 
 class TestPorts(base.TestCase):

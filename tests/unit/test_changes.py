@@ -211,7 +211,7 @@ class TestProperties(base.TestCase):
                                port_security_enabled=flag)
         names = {fakes.SG_ID: 'web', fakes.SG2_ID: None}
         made = [plans.disable(port, names, 'web-1'),
-                plans.pair_clear(port),
+                plans.pair_clear(port, 'p1'),
                 plans.enable(port, 'web-1', {fakes.SG2_ID: 'db'},
                              restored_groups={fakes.SG_ID: 'web'},
                              restore_pairs=stored)]

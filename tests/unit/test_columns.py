@@ -154,9 +154,9 @@ class TestDeclarations(base.TestCase):
         self.assertEqual(
             {'fixed_ips': format_columns.ListDictColumn,
              'port_security_enabled': columns.PortSecurityColumn,
-             'security_group_ids': format_columns.ListColumn,
-             'security_groups': format_columns.ListDictColumn,
-             'allowed_address_pairs': format_columns.ListDictColumn,
+             'security_group_ids': columns.GroupIdsColumn,
+             'security_groups': columns.GroupsColumn,
+             'allowed_address_pairs': columns.PairsColumn,
              'disable_would_remove': columns.DisableColumn,
              'changes': columns.LinesColumn,
              'changed': columns.ChangedColumn},
@@ -172,3 +172,34 @@ class TestDeclarations(base.TestCase):
         self.assertIsInstance(row[2], columns.ChangedColumn)
         self.assertIsInstance(row[3], columns.PortSecurityColumn)
         self.assertIsNone(row[3].machine_readable())
+
+
+class TestUnavailable(base.TestCase):
+    """A field the cloud does not have is said so, never an empty list."""
+
+    def test_lists(self):
+        for name, extension in (
+            ('security_group_ids', 'security-group'),
+            ('security_groups', 'security-group'),
+            ('allowed_address_pairs', 'allowed-address-pairs'),
+        ):
+            column = columns.FORMATTERS[name](None)
+            self.assertEqual(f'unavailable (no {extension} extension)',
+                             column.human_readable())
+            self.assertIsNone(column.machine_readable())
+
+    def test_lists_when_reported(self):
+        column = columns.FORMATTERS['security_group_ids'](['a', 'b'])
+        self.assertEqual("a, b", column.human_readable())
+        self.assertEqual(['a', 'b'], column.machine_readable())
+        column = columns.FORMATTERS['allowed_address_pairs']([])
+        self.assertEqual('', column.human_readable())
+        self.assertEqual([], column.machine_readable())
+
+    def test_disable_unavailable(self):
+        column = columns.DisableColumn({'unavailable': 'port-security'})
+        self.assertEqual(
+            'unavailable (no port-security extension): disable cannot work '
+            'on this cloud', column.human_readable())
+        self.assertEqual({'unavailable': 'port-security'},
+                         column.machine_readable())

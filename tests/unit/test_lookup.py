@@ -348,6 +348,22 @@ class TestSecurityGroups(base.TestCase):
                                 lookup.security_groups, self.client, ['x'])
         self.assertIn("Security group 'x' was not found", str(exc))
 
+    def test_cloud_without_security_groups(self):
+        # The list request itself is answered 404 by Neutron.
+        self.client.find_security_group.side_effect = fakes.sdk_error(
+            404, {'NeutronError': {'type': 'HTTPNotFound',
+                                   'message': 'The resource could not be '
+                                              'found.', 'detail': ''}})
+        exc = self.assertRaises(exceptions.CommandError,
+                                lookup.security_groups, self.client,
+                                ['default'])
+        self.assertEqual(
+            "Neutron answered 404 to the security group list: this cloud "
+            "does not have Neutron's security-group extension, so "
+            "--security-group 'default' cannot be used here; the cloud "
+            "operator enables it with [securitygroup] enable_security_group "
+            "= true.", str(exc))
+
     def test_duplicate(self):
         self.client.find_security_group.side_effect = (
             sdk_exc.DuplicateResource('two'))
@@ -469,3 +485,35 @@ class TestServerId(base.TestCase):
                                     lookup.server_id, self.compute, value)
             self.assertIn('The server given is empty', str(exc))
         self.compute.find_server.assert_not_called()
+
+
+class TestGroupNames(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock(spec=_proxy.Proxy)
+
+    def test_none_asked_no_request(self):
+        self.assertEqual({}, lookup.group_names(self.client, []))
+        self.client.security_groups.assert_not_called()
+
+    def test_one_request_names_every_group(self):
+        self.client.security_groups.return_value = [
+            fakes.make_group(fakes.SG_ID, 'web')]
+        self.assertEqual(
+            {fakes.SG_ID: 'web', fakes.SG2_ID: None},
+            lookup.group_names(self.client,
+                               [fakes.SG_ID, fakes.SG2_ID, fakes.SG_ID]))
+        self.client.security_groups.assert_called_once_with(
+            id=[fakes.SG_ID, fakes.SG2_ID], fields=['id', 'name'])
+
+    def test_long_lists_are_chunked(self):
+        ids = [f'{i:08x}-0000-4000-8000-000000000000' for i in range(320)]
+        self.client.security_groups.side_effect = lambda id, fields: [
+            fakes.make_group(sg, f'g{sg[:8]}') for sg in id]
+        names = lookup.group_names(self.client, ids)
+        self.assertEqual(ids, list(names))
+        self.assertTrue(all(names.values()))
+        sizes = [len(c.kwargs['id'])
+                 for c in self.client.security_groups.call_args_list]
+        self.assertEqual([150, 150, 20], sizes)

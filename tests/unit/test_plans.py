@@ -165,12 +165,13 @@ class TestPairAdd(base.TestCase):
         self.assertIn("'openstack port security enable web-1'", str(exc))
 
     def test_no_extension(self):
+        # Neutron without port-security has no flag to check and accepts
+        # pairs (the no-port-security profile of the local cloud shows it).
         port = fakes.make_port(port_security_enabled=None)
-        exc = self.assertRaises(
-            exceptions.CommandError, plans.pair_add, port,
-            [pairs.Pair('10.0.0.10')], 'web-1',
-        )
-        self.assertIn('port-security extension', str(exc))
+        plan = plans.pair_add(port, [pairs.Pair('10.0.0.10')], 'web-1')
+        self.assertEqual(
+            {'allowed_address_pairs': [{'ip_address': '10.0.0.10'}]},
+            plan.attrs)
 
 
 class TestPairRemove(base.TestCase):
@@ -206,7 +207,7 @@ class TestPairClear(base.TestCase):
 
     def test_clear(self):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A, PAIR_B])
-        plan = plans.pair_clear(port)
+        plan = plans.pair_clear(port, 'p1')
         self.assertEqual({'allowed_address_pairs': []}, plan.attrs)
         self.assertEqual(
             [f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
@@ -215,7 +216,7 @@ class TestPairClear(base.TestCase):
         )
 
     def test_empty(self):
-        plan = plans.pair_clear(fakes.make_port())
+        plan = plans.pair_clear(fakes.make_port(), 'p1')
         self.assertEqual({}, plan.attrs)
         self.assertEqual(['no allowed address pairs to clear'], said(plan))
 
@@ -419,10 +420,10 @@ class TestChangesAsData(base.TestCase):
 
     def test_clear_and_remove_are_removals(self):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A])
-        self.assertTrue(plans.pair_clear(port).removes)
+        self.assertTrue(plans.pair_clear(port, 'p1').removes)
         self.assertTrue(plans.pair_remove(
             port, [pairs.Pair('10.0.0.9')], 'web-1').removes)
-        self.assertFalse(plans.pair_clear(fakes.make_port()).removes)
+        self.assertFalse(plans.pair_clear(fakes.make_port(), 'p1').removes)
 
     def test_pair_add_notes_first(self):
         note = changes.Change('note', 'journal', {
@@ -461,7 +462,7 @@ class TestChangesAsData(base.TestCase):
     def test_pure(self):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A])
         before = port.to_dict()
-        plans.pair_clear(port)
+        plans.pair_clear(port, 'p1')
         plans.disable(port, {}, 'web-1')
         plans.pair_add(port, [pairs.Pair('10.0.0.10')], 'web-1')
         plans.pair_remove(port, [pairs.Pair('10.0.0.9')], 'web-1')
@@ -507,3 +508,51 @@ class TestProperties(base.TestCase):
             {pairs.pair_key(p, fakes.PORT_MAC) for p in stored}, key)
         self.assertEqual(len(stored),
                          len(removed.attrs['allowed_address_pairs']))
+
+
+class TestMissingExtensions(base.TestCase):
+    """A plan refuses what the cloud cannot do before anything is sent."""
+
+    def no_groups_port(self, **kw):
+        return fakes.make_port(security_groups=None,
+                               allowed_address_pairs=None, **kw)
+
+    def test_pair_commands_refuse_without_pairs(self):
+        port = self.no_groups_port()
+        for plan in (
+            lambda: plans.pair_add(port, [pairs.Pair('10.0.0.9')], 'p1'),
+            lambda: plans.pair_remove(port, [pairs.Pair('10.0.0.9')], 'p1'),
+            lambda: plans.pair_clear(port, 'p1'),
+        ):
+            exc = self.assertRaises(exceptions.CommandError, plan)
+            self.assertIn('allowed-address-pairs extension', str(exc))
+            self.assertIn('enable_security_group', str(exc))
+
+    def test_enable_with_group_refuses_without_groups(self):
+        port = self.no_groups_port(port_security_enabled=False)
+        exc = self.assertRaises(exceptions.CommandError, plans.enable,
+                                port, 'p1', {fakes.SG_ID: 'web'})
+        self.assertIn("security-group extension", str(exc))
+
+    def test_enable_restoring_pairs_refuses_without_pairs(self):
+        port = self.no_groups_port(port_security_enabled=False)
+        exc = self.assertRaises(exceptions.CommandError, plans.enable,
+                                port, 'p1', {}, restore_pairs=[PAIR_A])
+        self.assertIn('allowed address pairs cannot be restored', str(exc))
+
+    def test_enable_without_groups_works_and_does_not_warn(self):
+        port = self.no_groups_port(port_security_enabled=False)
+        plan = plans.enable(port, 'p1', {})
+        self.assertEqual({'is_port_security_enabled': True}, plan.attrs)
+        self.assertEqual([], plan.warnings)
+
+    def test_disable_without_groups_sends_only_the_flag(self):
+        plan = plans.disable(self.no_groups_port(), {}, 'p1')
+        self.assertEqual({'is_port_security_enabled': False}, plan.attrs)
+
+    def test_toggles_refuse_without_port_security(self):
+        port = fakes.make_port(port_security_enabled=None)
+        for plan in (lambda: plans.disable(port, {}, 'p1'),
+                     lambda: plans.enable(port, 'p1', {})):
+            exc = self.assertRaises(exceptions.CommandError, plan)
+            self.assertIn('port-security extension', str(exc))

@@ -194,3 +194,58 @@ class TestProperties(base.TestCase):
             ], revision_number=4)
         self.assertTrue(port_state.matches(stored, expected))
         self.assertEqual(port.revision_number, expected.revision_number)
+
+
+class TestMissingExtensions(base.TestCase):
+    """Clouds without port-security, security groups or pairs."""
+
+    def test_has_field_reads_the_body(self):
+        port = fakes.make_port(security_groups=None,
+                               allowed_address_pairs=None)
+        self.assertFalse(port_state.has_field(port, 'security_groups'))
+        self.assertFalse(port_state.has_field(port, 'allowed_address_pairs'))
+        self.assertTrue(port_state.has_field(port, 'port_security_enabled'))
+
+    def test_state_says_none_not_empty(self):
+        port = fakes.make_port(security_groups=None,
+                               allowed_address_pairs=None)
+        current = port_state.state(port)
+        self.assertIsNone(current['security_group_ids'])
+        self.assertIsNone(current['allowed_address_pairs'])
+        self.assertTrue(current['port_security_enabled'])
+
+    def test_state_keeps_empty_lists_when_reported(self):
+        current = port_state.state(fakes.make_port(security_groups=[]))
+        self.assertEqual([], current['security_group_ids'])
+        self.assertEqual([], current['allowed_address_pairs'])
+
+    def test_require_names_extension_and_setting(self):
+        port = fakes.make_port(allowed_address_pairs=None)
+        exc = self.assertRaises(exceptions.CommandError,
+                                port_state.require_pairs, port, 'web-1')
+        self.assertEqual(
+            "Port web-1 reports no allowed_address_pairs field: this cloud "
+            "does not have Neutron's allowed-address-pairs extension, so "
+            "allowed address pairs cannot be changed here; the cloud "
+            "operator enables it with [securitygroup] enable_security_group "
+            "= true.", str(exc))
+
+    def test_require_port_security_names_extension_driver(self):
+        port = fakes.make_port(port_security_enabled=None)
+        exc = self.assertRaises(exceptions.CommandError,
+                                port_state.require_port_security, port, 'p')
+        self.assertIn("port-security extension", str(exc))
+        self.assertIn('[ml2] extension_drivers', str(exc))
+
+    def test_require_passes_when_reported(self):
+        port_state.require_pairs(fakes.make_port(), 'p')
+        port_state.require_groups(fakes.make_port(), 'p')
+
+    def test_predicted_keeps_missing_fields_missing(self):
+        port = fakes.make_port(security_groups=None,
+                               allowed_address_pairs=None)
+        after = port_state.predicted(port,
+                                     {'is_port_security_enabled': False})
+        self.assertIsNone(port_state.state(after)['security_group_ids'])
+        self.assertIsNone(port_state.state(after)['allowed_address_pairs'])
+        self.assertFalse(port_state.flag(after))

@@ -54,7 +54,8 @@ class TestDisableWouldRemove(base.TestCase):
 
     def test_no_extension(self):
         port = fakes.make_port(port_security_enabled=None)
-        self.assertIsNone(rows.disable_would_remove(port, {}))
+        self.assertEqual({'unavailable': 'port-security'},
+                         rows.disable_would_remove(port, {}))
 
 
 class TestPortValues(base.TestCase):
@@ -92,7 +93,8 @@ class TestPortValues(base.TestCase):
         port = fakes.make_port(port_security_enabled=None)
         values = rows.port_values(port, {})
         self.assertIsNone(values['port_security_enabled'])
-        self.assertIsNone(values['disable_would_remove'])
+        self.assertEqual({'unavailable': 'port-security'},
+                         values['disable_would_remove'])
 
 
 class TestChangeValues(base.TestCase):
@@ -192,3 +194,25 @@ class TestChangeValues(base.TestCase):
         self.assertIsNone(values['port_security_enabled'])
         self.assertEqual({'before': None, 'after': None},
                          values['changed']['port_security_enabled'])
+
+
+class TestMissingExtensions(base.TestCase):
+
+    def test_no_port_security(self):
+        port = fakes.make_port(port_security_enabled=None)
+        values = rows.port_values(port, {})
+        self.assertIsNone(values['port_security_enabled'])
+        self.assertEqual({'unavailable': 'port-security'},
+                         values['disable_would_remove'])
+
+    def test_no_security_groups(self):
+        port = fakes.make_port(security_groups=None,
+                               allowed_address_pairs=None)
+        values = rows.port_values(port, {})
+        self.assertIsNone(values['security_group_ids'])
+        self.assertIsNone(values['security_groups'])
+        self.assertIsNone(values['allowed_address_pairs'])
+        self.assertEqual(
+            {'security_groups': None, 'allowed_address_pairs': None,
+             'neutron_refuses_plain_disable': None},
+            values['disable_would_remove'])

@@ -204,6 +204,26 @@ class TestApply(base.TestCase):
         self.client.get_port.assert_not_called()
         self.assertEqual('updated', outcome.result)
 
+    def test_if_match_unsupported_said_once_and_remembered(self):
+        after = fakes.make_port(revision_number=4)
+        self.client.update_port.side_effect = [if_match_error(), after,
+                                               after]
+        self.client.find_extension.return_value = None
+        with self.assertLogs('osc_portsec.update', 'INFO') as logs:
+            update.apply(self.client, self.port, self.plan_for,
+                         self.recorder, sleep=no_sleep)
+            # The next port of the same command: no If-Match, no 400.
+            update.apply(self.client, self.port, self.plan_for,
+                         self.recorder, sleep=no_sleep)
+        self.assertEqual([f'INFO:osc_portsec.update:{update.NO_IF_MATCH}'],
+                         logs.output)
+        self.assertEqual(
+            [3, None, None],
+            [c.kwargs['if_revision']
+             for c in self.client.update_port.call_args_list])
+        self.client.find_extension.assert_called_once_with(
+            'revision-if-match')
+
     def test_if_match_error_with_extension(self):
         self.client.update_port.side_effect = [if_match_error()]
         self.client.find_extension.return_value = _extension.Extension(

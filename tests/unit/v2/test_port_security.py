@@ -129,7 +129,10 @@ class TestShowPortSecurity(fakes.TestCommand):
         self.assertIsNone(shown['port_security_enabled'].machine_readable())
         self.assertIn('no port-security extension',
                       shown['port_security_enabled'].human_readable())
-        self.assertIsNone(shown['disable_would_remove'].machine_readable())
+        self.assertEqual({'unavailable': 'port-security'},
+                         shown['disable_would_remove'].machine_readable())
+        self.assertIn('disable cannot work on this cloud',
+                      shown['disable_would_remove'].human_readable())
 
     def test_network(self):
         port = fakes.make_port()

@@ -1,0 +1,270 @@
+"""Every command on clouds that differ: the profiles of ``tools/devcloud``.
+
+Each class runs on one profile (``tools/devcloud start --profile NAME``) and
+is skipped on the others; ``tools/run-tests`` restarts the cloud with each
+profile after the main suite and runs this file. Networks and ports are made
+and removed with openstacksdk in-process; the commands under test run
+through the real ``openstack`` binary.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from typing import Any, Iterator
+
+import openstack
+from openstack import config as os_config
+import pytest
+
+from tests.functional import conftest
+
+PS = ('port', 'security')
+NO_IF_MATCH = (
+    'This cloud has no revision-if-match extension, so ports are updated '
+    'without a revision check and a concurrent edit by another client '
+    'cannot be detected here.'
+)
+
+
+@pytest.fixture(scope='module')
+def running() -> str:
+    """The profile the local cloud runs, as ``tools/devcloud status`` says."""
+    status = subprocess.run(
+        [sys.executable, conftest.DEVCLOUD, 'status'], capture_output=True,
+        text=True, timeout=60,
+    )
+    found = re.search(r'^profile: (\S+)', status.stdout, re.MULTILINE)
+    return found.group(1) if found else 'unknown'
+
+
+def only_on(name: str) -> Any:
+    """An autouse fixture: skip the class unless the cloud runs ``name``."""
+
+    @pytest.fixture(autouse=True)
+    def check(self: Any, running: str) -> None:
+        if running != name:
+            pytest.skip(f'needs the {name} profile, and the local cloud runs '
+                        f'{running} (tools/devcloud start --profile {name})')
+
+    return check
+
+
+@pytest.fixture(scope='module')
+def sdk() -> Any:
+    cfg = os_config.OpenStackConfig(config_files=[conftest.clouds_yaml()])
+    return openstack.connection.Connection(config=cfg.get_one('demo'))
+
+
+@pytest.fixture(scope='module')
+def net(sdk: Any, cli: Any) -> Iterator[Any]:
+    network = sdk.network.create_network(name=conftest.unique('profile-net'))
+    sdk.network.create_subnet(network_id=network.id, ip_version=4,
+                              cidr='10.70.0.0/24')
+    yield network
+    for port in sdk.network.ports(network_id=network.id):
+        sdk.network.delete_port(port.id)
+    sdk.network.delete_network(network.id)
+
+
+def port(sdk: Any, net: Any, **attrs: Any) -> Any:
+    return sdk.network.create_port(
+        network_id=net.id, name=conftest.unique('profile-port'), **attrs)
+
+
+def revision(sdk: Any, port_id: str) -> int:
+    return sdk.network.get_port(port_id).revision_number
+
+
+def refused(cli: Any, sdk: Any, port_id: str, *args: str) -> str:
+    """Run a command that must refuse; prove the port did not change."""
+    before = revision(sdk, port_id)
+    stderr = cli.fails(*args)
+    assert revision(sdk, port_id) == before
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    return stderr
+
+
+class TestNoPortSecurity:
+    _only = only_on('no-port-security')
+
+    def test_show_and_list_say_the_flag_is_unavailable(self, cli, sdk, net):
+        p = port(sdk, net, allowed_address_pairs=[
+            {'ip_address': '10.70.0.200'}])
+        shown = cli.ok(*PS, 'show', p.id)
+        assert shown['port_security_enabled'] is None
+        assert shown['disable_would_remove'] == {
+            'unavailable': 'port-security'}
+        # Security groups and pairs are still there on this cloud.
+        assert shown['allowed_address_pairs'][0]['ip_address'] == \
+            '10.70.0.200'
+        assert len(shown['security_group_ids']) == 1
+        [row] = cli.ok(*PS, 'list', '--network', net.id)
+        assert row['port_security_enabled'] is None
+        assert row['id'] == p.id
+
+    def test_toggles_and_filter_refuse(self, cli, sdk, net):
+        p = port(sdk, net)
+        for command in ('disable', 'enable'):
+            stderr = refused(cli, sdk, p.id, *PS, command, p.id)
+            assert "Neutron's port-security extension" in stderr
+            assert '[ml2] extension_drivers' in stderr
+        stderr = cli.fails(*PS, 'list', '--network', net.id,
+                           '--port-security', 'disabled')
+        assert '--port-security cannot filter ports' in stderr
+
+    def test_pairs_work(self, cli, sdk, net):
+        p = port(sdk, net)
+        row = cli.ok(*PS, 'pair', 'add', p.id, '--allowed-address',
+                     'ip-address=10.70.0.201', '--allowed-address',
+                     'ip-address=10.70.0.202')
+        assert row['result'] == 'updated'
+        pairs = cli.ok(*PS, 'pair', 'list', p.id)
+        assert sorted(x['ip_address'] for x in pairs) == [
+            '10.70.0.201', '10.70.0.202']
+        cli.ok(*PS, 'pair', 'remove', p.id, '--allowed-address',
+               'ip-address=10.70.0.201')
+        [row] = cli.ok(*PS, 'pair', 'clear', p.id)
+        assert row['result'] == 'updated'
+        assert sdk.network.get_port(p.id).allowed_address_pairs == []
+
+
+class TestNoSecurityGroups:
+    _only = only_on('no-security-groups')
+
+    def test_show_and_list_say_what_is_missing(self, cli, sdk, net):
+        p = port(sdk, net)
+        shown = cli.ok(*PS, 'show', p.id)
+        assert shown['port_security_enabled'] is True
+        assert shown['security_group_ids'] is None
+        assert shown['security_groups'] is None
+        assert shown['allowed_address_pairs'] is None
+        [row] = cli.ok(*PS, 'list', '--network', net.id)
+        assert row['security_group_ids'] is None
+        assert row['allowed_address_pairs'] is None
+        stderr = cli.fails(*PS, 'list', '--network', net.id, '--with-pairs')
+        assert '--with-pairs cannot filter ports' in stderr
+
+    def test_pair_commands_refuse(self, cli, sdk, net):
+        p = port(sdk, net)
+        pair = ('--allowed-address', 'ip-address=10.70.0.9')
+        for args in (('add', p.id, *pair),
+                     ('remove', p.id, *pair),
+                     ('clear', p.id),
+                     ('list', p.id)):
+            stderr = refused(cli, sdk, p.id, *PS, 'pair', *args)
+            assert "Neutron's allowed-address-pairs extension" in stderr
+            assert '[securitygroup] enable_security_group = true' in stderr
+
+    def test_disable_and_enable_work(self, cli, sdk, net):
+        p = port(sdk, net)
+        [row] = cli.ok(*PS, 'disable', p.id, '--long')
+        assert row['port_security_enabled'] is False
+        assert sdk.network.get_port(p.id).is_port_security_enabled is False
+        result = cli.run(*PS, 'enable', p.id, '-f', 'json')
+        assert result.returncode == 0, result.stderr
+        # No false warning about a port left without a security group.
+        assert result.stderr == ''
+        assert sdk.network.get_port(p.id).is_port_security_enabled is True
+        stderr = refused(cli, sdk, p.id, *PS, 'enable', p.id,
+                         '--security-group', 'default')
+        assert "security-group extension" in stderr
+
+
+class TestPaged:
+    _only = only_on('paged')
+
+    def test_list_reads_every_page(self, cli, sdk, net):
+        made = [port(sdk, net) for _ in range(7)]
+        result = cli.run(*PS, 'list', '--network', net.id, '-f', 'json',
+                         '--debug')
+        assert result.returncode == 0, result.stderr[-2000:]
+        rows = json.loads(result.stdout)
+        assert sorted(r['id'] for r in rows) == sorted(p.id for p in made)
+        gets = re.findall(r'REQ: curl -g -i -X GET \S+/v2\.0/ports\b',
+                          result.stderr)
+        page = int(os.environ.get('DEVCLOUD_PAGE_SIZE') or 3)
+        # A full last page is followed by one empty page.
+        assert len(gets) == math.floor(len(made) / page) + 1
+        for p in made:
+            sdk.network.delete_port(p.id)
+
+    def test_show_names_groups_across_pages(self, cli, sdk, net):
+        groups = [sdk.network.create_security_group(
+            name=conftest.unique('paged-sg')) for _ in range(5)]
+        try:
+            p = port(sdk, net, security_group_ids=[g.id for g in groups])
+            shown = cli.ok(*PS, 'show', p.id)
+            assert sorted((g['id'], g['name'])
+                          for g in shown['security_groups']) == \
+                sorted((g.id, g.name) for g in groups)
+            [row] = cli.ok(*PS, 'disable', p.id, '--long')
+            assert row['security_group_ids'] == []
+            [row] = cli.ok(*PS, 'enable', p.id, '--restore', '--long')
+            assert sorted(row['security_group_ids']) == \
+                sorted(g.id for g in groups)
+            sdk.network.delete_port(p.id)
+        finally:
+            for g in groups:
+                sdk.network.delete_security_group(g.id)
+
+    def test_pairs(self, cli, sdk, net):
+        p = port(sdk, net)
+        args = []
+        for i in range(5):
+            args += ['--allowed-address', f'ip-address=10.70.1.{i}']
+        cli.ok(*PS, 'pair', 'add', p.id, *args)
+        assert len(cli.ok(*PS, 'pair', 'list', p.id)) == 5
+        cli.ok(*PS, 'pair', 'remove', p.id, '--allowed-address',
+               'ip-address=10.70.1.0')
+        [row] = cli.ok(*PS, 'pair', 'clear', p.id)
+        assert row['result'] == 'updated'
+        assert sdk.network.get_port(p.id).allowed_address_pairs == []
+
+
+class TestNoRevisionIfMatch:
+    _only = only_on('no-revision-if-match')
+
+    def test_the_extension_is_gone(self, sdk):
+        assert sdk.network.find_extension('revision-if-match') is None
+        assert sdk.network.find_extension('standard-attr-revisions')
+
+    def test_pair_commands_work_and_say_so_once(self, cli, sdk, net):
+        a, b = port(sdk, net), port(sdk, net)
+        result = cli.run(*PS, 'pair', 'add', a.id, '--allowed-address',
+                         'ip-address=10.70.0.50', '-f', 'json', '-v')
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.count(NO_IF_MATCH) == 1, result.stderr
+        # Without --verbose nothing is said.
+        result = cli.run(*PS, 'pair', 'add', b.id, '--allowed-address',
+                         'ip-address=10.70.0.51', '--allowed-address',
+                         'ip-address=10.70.0.52', '-f', 'json')
+        assert result.returncode == 0 and result.stderr == '', result.stderr
+        cli.ok(*PS, 'pair', 'remove', b.id, '--allowed-address',
+               'ip-address=10.70.0.52')
+        assert [x['ip_address'] for x in cli.ok(*PS, 'pair', 'list', b.id)] \
+            == ['10.70.0.51']
+        # Two ports, one sentence.
+        result = cli.run(*PS, 'pair', 'clear', a.id, b.id, '-f', 'json',
+                         '-v')
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.count(NO_IF_MATCH) == 1, result.stderr
+        for p in (a, b):
+            assert sdk.network.get_port(p.id).allowed_address_pairs == []
+
+    def test_toggles_and_reads(self, cli, sdk, net):
+        p = port(sdk, net)
+        [row] = cli.ok(*PS, 'disable', p.id, '--long')
+        assert row['port_security_enabled'] is False
+        [row] = cli.ok(*PS, 'enable', p.id, '--restore', '--long')
+        assert row['port_security_enabled'] is True
+        assert len(row['security_group_ids']) == 1
+        shown = cli.ok(*PS, 'show', p.id)
+        assert shown['revision_number'] == revision(sdk, p.id)
+        rows = cli.ok(*PS, 'list', '--network', net.id, '--port-security',
+                      'enabled')
+        assert p.id in [r['id'] for r in rows]
