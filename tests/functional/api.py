@@ -83,6 +83,12 @@ class Api:
     def get(self, url: str) -> Any:
         return self._call('GET', url)
 
+    def post(self, url: str, body: dict[str, Any]) -> Any:
+        return self._call('POST', url, body)
+
+    def put(self, url: str, body: dict[str, Any]) -> Any:
+        return self._call('PUT', url, body)
+
     def delete(self, url: str) -> None:
         """Delete; what is already gone is fine."""
         self._call('DELETE', url, ok=(204, 404))

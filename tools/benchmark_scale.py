@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Scale: the audit over thousands of ports, multi-port commands over 200.
+
+Needs the local cloud on the ``paged`` profile, so that every list spans
+pages, e.g.::
+
+    DEVCLOUD_PAGE_SIZE=500 tools/devcloud start --profile paged
+    .venv/bin/python tools/benchmark_scale.py [--ports 10000] [--many 200]
+
+Measures, with ports created in bulk through the API:
+
+- ``openstack port security list --network <id>`` next to ``openstack port
+  list --long --network <id>`` (both ``-f json``): Neutron requests (from
+  Neutron's access log), peak memory of the process (its own maximum RSS,
+  from wait4) and wall time;
+- ``pair clear``, ``disable`` and ``enable --restore`` over ``--many``
+  ports given by name, plus ports that do not exist, to check "N of M
+  failed": requests per port and wall time, beside a shell loop of the
+  equivalent ``openstack port set`` commands over a sample of the ports
+  (each is a whole ``openstack`` run; the loop's time per port is given).
+
+Prints reStructuredText tables; ``--output`` writes them to a file.
+Everything it creates is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime
+import math
+import os
+import pathlib
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'tools'))
+
+import benchmark  # noqa: E402
+
+from tests.functional.api import Api  # noqa: E402
+
+
+def page_size() -> int:
+    status = subprocess.run([str(ROOT / 'tools' / 'devcloud'), 'status'],
+                            capture_output=True, text=True).stdout
+    found = re.search(r'pagination_max_limit = (\d+)', status)
+    if not re.search(r'^profile: paged', status, re.M) or not found:
+        raise SystemExit('the local cloud must run the paged profile: '
+                         'DEVCLOUD_PAGE_SIZE=500 tools/devcloud start '
+                         '--profile paged')
+    return int(found.group(1))
+
+
+def measured(cloud: benchmark.Cloud,
+             *args: str) -> tuple[int, int, float, str]:
+    """Requests sent, peak RSS (MiB), wall time and stderr of a command."""
+    offset = benchmark.ACCESS_LOG.stat().st_size
+    start = time.perf_counter()
+    proc = subprocess.Popen(cloud.cmd(*args), env=cloud.env(),
+                            cwd=cloud.workdir, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ''
+    time.sleep(0.3)  # gunicorn writes the access line after replying
+    with open(benchmark.ACCESS_LOG) as log:
+        log.seek(offset)
+        requests = sum(1 for line in log if benchmark.REQUEST.search(line))
+    if proc.returncode and 'failed' not in err:
+        raise SystemExit(f'openstack {" ".join(args)}: {err}')
+    return requests, usage.ru_maxrss // 1024, elapsed, err
+
+
+def bulk_ports(api: Api, network_id: str, count: int,
+               prefix: str) -> list[dict[str, Any]]:
+    made: list[dict[str, Any]] = []
+    while len(made) < count:
+        batch = [{'network_id': network_id, 'name': f'{prefix}{len(made) + i}'}
+                 for i in range(min(500, count - len(made)))]
+        made += api.post('/ports', {'ports': batch})['ports']
+    return made
+
+
+def delete_ports(api: Api, ports: list[dict[str, Any]]) -> None:
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda p: api.delete_port(p['id']), ports))
+
+
+def audit(cloud: benchmark.Cloud, api: Api, count: int, page: int) -> str:
+    net = api.create_network(f'bench-scale-{uuid.uuid4().hex[:6]}',
+                             '10.96.0.0/16', dhcp=False)
+    ports: list[dict[str, Any]] = []
+    try:
+        start = time.perf_counter()
+        ports = bulk_ports(api, net['id'], count, 's')
+        made = time.perf_counter() - start
+        rows = []
+        for label, args in (
+            ('port security list', ('port', 'security', 'list')),
+            ('port list --long (OSC)', ('port', 'list', '--long')),
+        ):
+            runs = [measured(cloud, *args, '--network', net['id'],
+                             '-f', 'json') for _ in range(3)]
+            rows.append([label, runs[0][0], max(r[1] for r in runs),
+                         f'{statistics.median(r[2] for r in runs):.1f}'])
+        pages = math.ceil(count / page)
+        return (f'{count} ports on one network, created in {made:.0f} s '
+                f'(bulk POST of 500); page size {page}, so '
+                f'{pages} pages per full list.\n\n'
+                + benchmark.table(['command', 'Neutron requests',
+                                   'peak RSS (MiB, max of 3)',
+                                   'wall time (s, median of 3)'], rows))
+    finally:
+        delete_ports(api, ports)
+        api.delete(f'/networks/{net["id"]}')
+
+
+def many(cloud: benchmark.Cloud, api: Api, count: int, missing: int,
+         sample: int) -> str:
+    net = api.create_network(f'bench-many-{uuid.uuid4().hex[:6]}',
+                             '10.97.0.0/20', dhcp=False)
+    ports: list[dict[str, Any]] = []
+    try:
+        ports = bulk_ports(api, net['id'], count, f'm{uuid.uuid4().hex[:4]}-')
+        for port in ports:
+            api.update_port(port['id'], allowed_address_pairs=[
+                {'ip_address': '10.97.15.250'}])
+        names = [p['name'] for p in ports]
+        refs = names + [f'no-such-port-{i}' for i in range(missing)]
+        rows = []
+        for label, args in (
+            ('pair clear', ('pair', 'clear')),
+            ('disable', ('disable',)),
+            ('enable --restore', ('enable', '--restore')),
+        ):
+            reqs, _, elapsed, err = measured(
+                cloud, 'port', 'security', *args, *refs, '-f', 'value',
+                '-c', 'result')
+            said = f'{missing} of {len(refs)} ports failed.'
+            if said not in err:
+                raise SystemExit(f'{label}: expected "{said}" in: {err}')
+            rows.append([f'port security {label}', len(refs), reqs,
+                         f'{reqs / len(refs):.2f}', f'{elapsed:.1f}'])
+        return benchmark.table(
+            ['command', 'ports given', 'Neutron requests',
+             'requests per port', 'wall time (s)'], rows) + '\n\n' + \
+            loop(cloud, ports[:sample], count)
+    finally:
+        delete_ports(api, ports)
+        api.delete(f'/networks/{net["id"]}')
+
+
+def loop(cloud: benchmark.Cloud, ports: list[dict[str, Any]],
+         count: int) -> str:
+    """The same changes as a shell loop of ``openstack port set``."""
+    rows = []
+    for label, options in (
+        ('port set --no-allowed-address', ('--no-allowed-address',)),
+        ('port set --no-security-group --no-allowed-address '
+         '--disable-port-security',
+         ('--no-security-group', '--no-allowed-address',
+          '--disable-port-security')),
+        ('port set --enable-port-security --security-group default '
+         '--allowed-address ...',
+         ('--enable-port-security', '--security-group', 'default',
+          '--allowed-address', 'ip-address=10.97.15.250')),
+    ):
+        start = time.perf_counter()
+        for port in ports:
+            cloud.run('port', 'set', *options, port['name'])
+        each = (time.perf_counter() - start) / len(ports)
+        rows.append([f'openstack {label}', len(ports), f'{each:.2f}',
+                     f'{each * count:.0f}'])
+    return benchmark.table(
+        ['shell loop', 'ports run', 'seconds per port',
+         f'for {count} ports (s, from the sample)'], rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--ports', type=int, default=10000)
+    parser.add_argument('--many', type=int, default=200)
+    parser.add_argument('--missing', type=int, default=3,
+                        help='names that match no port, in the many-port '
+                             'commands')
+    parser.add_argument('--sample', type=int, default=10,
+                        help='ports the shell loop of port set runs over')
+    parser.add_argument('--output')
+    args = parser.parse_args()
+    page = page_size()
+    api, admin = Api('demo'), Api('admin')
+    project = api.conn.current_project_id
+    admin.put(f'/quotas/{project}', {'quota': {'port': -1}})
+    with tempfile.TemporaryDirectory() as workdir:
+        python = benchmark.wheel_python(workdir)
+        cloud = benchmark.Cloud(workdir, os.path.join(
+            os.path.dirname(python), 'openstack'))
+        out = [f'Measured on {datetime.date.today()}: {platform.machine()}, '
+               f'{os.cpu_count()} cores, Python {platform.python_version()}'
+               f', the local cloud on the paged profile.']
+        for title, step in (
+            ('List over many ports', lambda: audit(cloud, api, args.ports,
+                                                   page)),
+            ('Multi-port commands', lambda: many(cloud, api, args.many,
+                                                 args.missing, args.sample)),
+        ):
+            section = f'{title}\n{"~" * len(title)}\n\n{step()}\n'
+            print(section, flush=True)
+            out.append(section)
+    if args.output:
+        pathlib.Path(args.output).write_text('\n\n'.join(out) + '\n')
+
+
+if __name__ == '__main__':
+    main()
