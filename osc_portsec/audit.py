@@ -8,7 +8,7 @@ each port as it comes.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, Iterator
 
 from osc_portsec import columns
 from osc_portsec import lookup
@@ -37,13 +37,15 @@ def keep(port: Any, port_security: str | None, with_pairs: bool) -> bool:
 
 
 def ports(client: Any, filters: dict[str, Any], port_security: str | None,
-          with_pairs: bool) -> list[Any]:
-    """The ports the audit shows, in one paginated query.
+          with_pairs: bool) -> Iterator[Any]:
+    """The ports the audit shows, in one paginated query, as pages arrive.
 
-    The request count grows with pages, never with ports.
+    The request count grows with pages, never with ports; no page is kept
+    once its ports have been passed on.
     """
-    return [p for p in client.ports(**filters)
-            if keep(p, port_security, with_pairs)]
+    for port in client.ports(**filters):
+        if keep(port, port_security, with_pairs):
+            yield port
 
 
 def query(app: Any, parsed_args: argparse.Namespace,

@@ -302,8 +302,15 @@ def main() -> None:
     parser.add_argument('--sizes', default='10,100,1000')
     parser.add_argument('--output', default=str(
         ROOT / 'doc' / 'source' / 'performance-results.inc'))
+    parser.add_argument('--only-startup', action='store_true',
+                        help='print the start-up table only (no cloud '
+                             'needed; the docs are not written)')
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(',')]
+    if args.only_startup:
+        with tempfile.TemporaryDirectory() as workdir:
+            print(startup(wheel_python(workdir), max(args.runs, 20)))
+        return
 
     with tempfile.TemporaryDirectory() as workdir:
         # Every command runs from the wheel, as users install it.

@@ -8,7 +8,7 @@ inside the method that needs them.
 from __future__ import annotations
 
 import argparse
-
+from typing import Any, Iterator
 
 from osc_portsec.v2 import commands
 from osc_portsec.v2 import common
@@ -83,17 +83,14 @@ class ListPortSecurity(commands.ListPortSecurity):
         from osc_portsec import audit
         from osc_portsec import columns
         from osc_portsec import errors
-        from osc_portsec import rows
 
         shown = (columns.LIST_LONG_COLUMNS if parsed_args.long
                  else columns.LIST_COLUMNS)
         with errors.boundary():
             filters = audit.query(self.app, parsed_args, shown)
-            ports = audit.ports(common.network(self.app), filters,
-                                parsed_args.port_security,
-                                parsed_args.with_pairs)
-        return shown, (columns.row(rows.port_values(p, {}), shown)
-                       for p in ports)
+        ports = audit.ports(common.network(self.app), filters,
+                            parsed_args.port_security, parsed_args.with_pairs)
+        return shown, _streamed(ports, shown)
 
 
 class ListPortSecurityPair(commands.ListPortSecurityPair):
@@ -120,3 +117,18 @@ class ListPortSecurityPair(commands.ListPortSecurityPair):
             columns.row(dict(p), columns.PAIR_COLUMNS)
             for p in port.allowed_address_pairs or []
         ]
+
+
+def _streamed(ports: Iterator[Any], shown: tuple[str, ...]) -> Iterator[tuple]:
+    """Rows for the formatter as Neutron's pages arrive.
+
+    Only the rows are kept (cliff's formatters collect them), never the
+    pages of SDK ports; a failure while paging is the same one sentence.
+    """
+    from osc_portsec import columns
+    from osc_portsec import errors
+    from osc_portsec import rows
+
+    with errors.boundary():
+        for port in ports:
+            yield columns.row(rows.port_values(port, {}), shown)

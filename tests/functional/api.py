@@ -98,8 +98,19 @@ class Api:
         return self.get(f'/ports/{port_id}')['port']
 
     def ports(self, **filters: str) -> list[dict[str, Any]]:
+        """Every page of the list (a cloud may paginate)."""
         query = '&'.join(f'{k}={v}' for k, v in filters.items())
-        return self.get(f'/ports?{query}')['ports']
+        found: list[dict[str, Any]] = []
+        url: str | None = f'/ports?{query}'
+        while url:
+            page = self.get(url)
+            found += page['ports']
+            url = next((link['href'] for link in page.get('ports_links', [])
+                        if link['rel'] == 'next'), None)
+            if url:
+                # The link is absolute; the session adds the endpoint.
+                url = url[url.index('/ports'):]
+        return found
 
     def create_port(self, network_id: str, name: str,
                     *options: str) -> dict[str, Any]:

@@ -70,7 +70,7 @@ class TestPorts(base.TestCase):
                                  security_groups=[])
         client.ports.return_value = iter([fakes.make_port(), wanted])
         found = audit.ports(client, {'fields': ['id']}, 'disabled', False)
-        self.assertEqual([wanted], found)
+        self.assertEqual([wanted], list(found))
         client.ports.assert_called_once_with(fields=['id'])
 
 

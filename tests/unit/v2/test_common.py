@@ -166,8 +166,13 @@ class TestBoundary(fakes.TestCommand):
         cmd = COMMANDS[name](self.app, None)
         parsed_args = parse(cmd, args)
         self.useFixture(fixtures.FakeLogger(level=logging.ERROR))
-        return str(self.assertRaises(exceptions.CommandError,
-                                     cmd.take_action, parsed_args))
+
+        def act():
+            _, data = cmd.take_action(parsed_args)
+            # A list's rows arrive while cliff's formatter reads them.
+            list(data)
+
+        return str(self.assertRaises(exceptions.CommandError, act))
 
     def test_401_on_reads_and_changes(self):
         fakes.fail_reads(self.network, UNAUTHORIZED)

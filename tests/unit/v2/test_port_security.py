@@ -190,6 +190,8 @@ class TestListPortSecurity(fakes.TestCommand):
     def test_list(self):
         parsed_args = self.check_parser(self.cmd, [], LIST_DEFAULTS)
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         self.network.ports.assert_called_once_with(fields=self.FIELDS)
         self.network.security_groups.assert_not_called()
         self.assertEqual(columns.LIST_COLUMNS, cols)
@@ -209,6 +211,8 @@ class TestListPortSecurity(fakes.TestCommand):
             ['--long'],
             [('long', True)])
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         self.network.ports.assert_called_once_with(
             fields=self.FIELDS + ['device_id', 'fixed_ips'])
         self.assertEqual(columns.LIST_LONG_COLUMNS, cols)
@@ -242,7 +246,7 @@ class TestListPortSecurity(fakes.TestCommand):
              ('server', 'vm1'),
              ('device_owner', 'compute:nova'),
              ('fixed_ip', '10.0.0.5')])
-        self.cmd.take_action(parsed_args)
+        list(self.cmd.take_action(parsed_args)[1])
         self.identity.find_project.assert_called_once_with(
             'demo', ignore_missing=True)
         self.compute.find_server.assert_called_once_with(
@@ -261,7 +265,7 @@ class TestListPortSecurity(fakes.TestCommand):
             self.cmd,
             ['--server', SERVER_ID],
             [('server', SERVER_ID)])
-        self.cmd.take_action(parsed_args)
+        list(self.cmd.take_action(parsed_args)[1])
         self.compute.find_server.assert_not_called()
         self.network.ports.assert_called_once_with(
             fields=self.FIELDS, device_id=SERVER_ID)
@@ -271,7 +275,8 @@ class TestListPortSecurity(fakes.TestCommand):
             self.cmd,
             ['--project', value],
             [('project', value)])
-        return self.cmd.take_action(parsed_args)
+        cols, data = self.cmd.take_action(parsed_args)
+        return cols, list(data)
 
     def test_own_project_id_not_looked_up(self):
         self.list_project(fakes.PROJECT_ID)
@@ -363,6 +368,8 @@ class TestListPortSecurity(fakes.TestCommand):
             ['--port-security', 'disabled'],
             [('port_security', 'disabled')])
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         # Neutron refuses a port_security_enabled filter: none is sent.
         self.network.ports.assert_called_once_with(fields=self.FIELDS)
         self.assertEqual([THIRD_ID], self.ids(data))
@@ -373,6 +380,8 @@ class TestListPortSecurity(fakes.TestCommand):
             ['--port-security', 'enabled'],
             [('port_security', 'enabled')])
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         self.assertEqual([fakes.PORT_ID, OTHER_ID], self.ids(data))
 
     def test_with_pairs(self):
@@ -381,6 +390,8 @@ class TestListPortSecurity(fakes.TestCommand):
             ['--with-pairs'],
             [('with_pairs', True)])
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         self.network.ports.assert_called_once_with(fields=self.FIELDS)
         self.assertEqual([fakes.PORT_ID], self.ids(data))
 
@@ -390,12 +401,16 @@ class TestListPortSecurity(fakes.TestCommand):
             ['--with-pairs', '--port-security', 'disabled'],
             [('with_pairs', True), ('port_security', 'disabled')])
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         self.assertEqual([], self.ids(data))
 
     def test_no_extension(self):
         self.ports = [fakes.make_port(port_security_enabled=None)]
         parsed_args = self.check_parser(self.cmd, [], LIST_DEFAULTS)
         cols, data = self.cmd.take_action(parsed_args)
+        # Neutron is read as the formatter reads the rows.
+        data = list(data)
         row = dict(zip(cols, list(data)[0]))
         self.assertIsNone(row['port_security_enabled'].machine_readable())
 
@@ -409,8 +424,9 @@ class TestListPortSecurity(fakes.TestCommand):
             400, 'HTTPBadRequest', "'port_security_enabled' is not an "
             "attribute")
         parsed_args = self.check_parser(self.cmd, [], LIST_DEFAULTS)
-        exc = self.assertRaises(exceptions.CommandError,
-                                self.cmd.take_action, parsed_args)
+        _, data = self.cmd.take_action(parsed_args)
+        # The rows, and so the error, arrive as cliff's formatter reads.
+        exc = self.assertRaises(exceptions.CommandError, list, data)
         self.assertIn('is not an attribute', str(exc))
 
 
