@@ -32,45 +32,47 @@ def _unavailable(extension: str) -> str:
     return f'unavailable (no {extension} extension)'
 
 
-class GroupIdsColumn(format_columns.ListColumn):
-    """Security group IDs; None when the cloud lacks security groups.
+class _MaybeUnavailable:
+    """A list column whose value is None when the cloud lacks its field.
 
-    A subclass of osc-lib's column, so that it is one (scripts and tests
-    that check for a ``ListColumn`` keep working); its JSON form is null
-    for a field the cloud did not report, hence the wider return type.
+    Mixed into osc-lib's list columns, so that each stays one (scripts and
+    tests that check for a ``ListColumn`` keep working); its JSON form is
+    null for a field the cloud did not report, hence the wider return type.
     """
 
+    _value: Any
+    extension = ''
+
     def human_readable(self) -> str:
         if self._value is None:
-            return _unavailable('security-group')
-        return super().human_readable()
+            return _unavailable(self.extension)
+        return super().human_readable()  # type: ignore[misc]
 
-    def machine_readable(self) -> list[Any] | None:  # type: ignore[override]
-        return None if self._value is None else super().machine_readable()
+    def machine_readable(self) -> list[Any] | None:
+        if self._value is None:
+            return None
+        return super().machine_readable()  # type: ignore[misc]
 
 
-class GroupsColumn(format_columns.ListDictColumn):
+class GroupIdsColumn(  # type: ignore[misc]  # the wider JSON type
+        _MaybeUnavailable, format_columns.ListColumn):
+    """Security group IDs; None when the cloud lacks security groups."""
+
+    extension = 'security-group'
+
+
+class GroupsColumn(  # type: ignore[misc]  # the wider JSON type
+        _MaybeUnavailable, format_columns.ListDictColumn):
     """Security groups with names; None when the cloud lacks them."""
 
-    def human_readable(self) -> str:
-        if self._value is None:
-            return _unavailable('security-group')
-        return super().human_readable()
-
-    def machine_readable(self) -> list[Any] | None:  # type: ignore[override]
-        return None if self._value is None else super().machine_readable()
+    extension = 'security-group'
 
 
-class PairsColumn(format_columns.ListDictColumn):
+class PairsColumn(  # type: ignore[misc]  # the wider JSON type
+        _MaybeUnavailable, format_columns.ListDictColumn):
     """Allowed address pairs; None when the cloud lacks the extension."""
 
-    def human_readable(self) -> str:
-        if self._value is None:
-            return _unavailable('allowed-address-pairs')
-        return super().human_readable()
-
-    def machine_readable(self) -> list[Any] | None:  # type: ignore[override]
-        return None if self._value is None else super().machine_readable()
+    extension = 'allowed-address-pairs'
 
 
 class LinesColumn(format_columns.ListColumn):

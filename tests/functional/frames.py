@@ -65,7 +65,8 @@ def netns_socket(namespace: str, interface: str) -> socket.socket:
     return sock
 
 
-def _checksum(data: bytes) -> int:
+def checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071) of ``data``."""
     if len(data) % 2:
         data += b'\0'
     total = sum(struct.unpack(f'!{len(data) // 2}H', data))
@@ -190,7 +191,7 @@ def _l4_checksum(number: int, src: bytes, dst: bytes, l4: bytes) -> bytes:
         pseudo = src + dst + struct.pack('!BBH', 0, number, len(l4))
     else:
         pseudo = src + dst + struct.pack('!IxxxB', len(l4), number)
-    value = _checksum(pseudo + l4)
+    value = checksum(pseudo + l4)
     if number == 17 and value == 0:
         value = 0xffff
     at = offsets[number]
@@ -207,7 +208,7 @@ def frame(spec: Spec, token: bytes, sport: int = 40000) -> bytes:
         header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), 0,
                              0x4000, 255 if number == 112 else 64, number,
                              0, src, dst)
-        header = (header[:10] + struct.pack('!H', _checksum(header))
+        header = (header[:10] + struct.pack('!H', checksum(header))
                   + header[12:])
         ethertype = 0x0800
     else:
@@ -236,7 +237,7 @@ def dhcp_discover(mac: str, token: bytes) -> tuple[bytes, bytes]:
     udp = _l4_checksum(17, src, dst, udp)
     header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64,
                          17, 0, src, dst)
-    header = header[:10] + struct.pack('!H', _checksum(header)) + header[12:]
+    header = header[:10] + struct.pack('!H', checksum(header)) + header[12:]
     raw = (_mac(BROADCAST_MAC) + _mac(mac) + struct.pack('!H', 0x0800)
            + header + udp)
     return raw, struct.pack('!BBBB', 2, 1, 6, 0) + xid

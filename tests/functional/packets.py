@@ -31,6 +31,8 @@ import time
 import uuid
 from typing import Any, Callable
 
+from tests.functional import frames
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEVCLOUD = str(ROOT / 'tools' / 'devcloud')
 STATE = pathlib.Path(os.environ.get('DEVCLOUD_DIR') or ROOT / '.devcloud')
@@ -122,15 +124,6 @@ def delete_vm(vm: Vm) -> None:
                    timeout=120)
 
 
-def _checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b'\0'
-    total = sum(struct.unpack(f'!{len(data) // 2}H', data))
-    while total >> 16:
-        total = (total & 0xffff) + (total >> 16)
-    return ~total & 0xffff
-
-
 def udp_frame(src_mac: str, dst_mac: str, src_ip: str, dst_ip: str,
               sport: int, dport: int, payload: bytes) -> bytes:
     """An Ethernet/IPv4/UDP frame (UDP checksum 0: none, valid on IPv4)."""
@@ -139,7 +132,8 @@ def udp_frame(src_mac: str, dst_mac: str, src_ip: str, dst_ip: str,
                          0, 0x4000, 64, socket.IPPROTO_UDP, 0,
                          ipaddress.IPv4Address(src_ip).packed,
                          ipaddress.IPv4Address(dst_ip).packed)
-    header = header[:10] + struct.pack('!H', _checksum(header)) + header[12:]
+    header = (header[:10] + struct.pack('!H', frames.checksum(header))
+              + header[12:])
     ether = (bytes.fromhex(dst_mac.replace(':', '')) +
              bytes.fromhex(src_mac.replace(':', '')) +
              struct.pack('!H', 0x0800))
