@@ -1,15 +1,18 @@
 """What each mutation command needs: what to read once, and its pure plan.
 
 A mutation is built from the command's parsed and validated arguments.
-``prepare`` does every read the change needs (security group names,
-journal records) once, from the port as first read; ``plan`` is pure and
-is called again after every re-read on a 412.
+``prepare_all`` does every read the change needs (security group names,
+journal records) once, from the ports as first read, with one request for
+the names of every group of every port; ``plan`` is pure and is called
+again after every re-read on a 412.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any, Mapping, Sequence, TYPE_CHECKING
+
+from osc_lib import exceptions
 
 from osc_portsec import changes
 from osc_portsec import lookup
@@ -20,6 +23,9 @@ from osc_portsec import restore
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
     from openstack.network.v2.port import Port
+
+# A port as found: the reference the user gave, and the port as read.
+Found = tuple[str, 'Port']
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,7 +49,21 @@ class Mutation:
 
     def prepare(self, client: Proxy, port: Port, ref: str,
                 auth_url: str | None) -> Prepared:
-        return Prepared(ref)
+        """What one port's change needs; its refusal raised."""
+        prepared = self.prepare_all(client, [(ref, port)], auth_url)[0]
+        if isinstance(prepared, exceptions.CommandError):
+            raise prepared
+        return prepared
+
+    def prepare_all(self, client: Proxy, found: Sequence[Found],
+                    auth_url: str | None,
+                    ) -> list[Prepared | exceptions.CommandError]:
+        """What each port's change needs, in the order found.
+
+        A port that cannot be changed (nothing recorded to restore) gets
+        its refusal in its place, so the other ports go on.
+        """
+        return [Prepared(ref) for ref, _ in found]
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
         raise NotImplementedError
@@ -56,10 +76,18 @@ class PairAdd(Mutation):
     journal_name = 'pair add'
     what = 'allowed address pairs'
 
-    def prepare(self, client: Proxy, port: Port, ref: str,
-                auth_url: str | None) -> Prepared:
-        record = restore.pairs(port, ref, auth_url) if self.restore else None
-        return Prepared(ref, record=record)
+    def prepare_all(self, client: Proxy, found: Sequence[Found],
+                    auth_url: str | None,
+                    ) -> list[Prepared | exceptions.CommandError]:
+        if not self.restore:
+            return super().prepare_all(client, found, auth_url)
+        records = [_or_refusal(restore.pairs, port, ref, auth_url)
+                   for ref, port in found]
+        return [
+            Prepared(ref, record=record)
+            if isinstance(record, restore.Record) else record
+            for (ref, _), record in zip(found, records)
+        ]
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
         record = prepared.record
@@ -93,12 +121,18 @@ class PairClear(Mutation):
 class Disable(Mutation):
     journal_name = 'disable'
 
-    def prepare(self, client: Proxy, port: Port, ref: str,
-                auth_url: str | None) -> Prepared:
+    def prepare_all(self, client: Proxy, found: Sequence[Found],
+                    auth_url: str | None,
+                    ) -> list[Prepared | exceptions.CommandError]:
         # Groups added between this read and a re-read after a 412 are
         # reported by ID: the retry loop reads nothing but the port.
-        names = lookup.group_names(client, port.security_group_ids or [])
-        return Prepared(ref, names=names)
+        names = lookup.group_names(client, [
+            sg for _, port in found for sg in port.security_group_ids or []])
+        return [
+            Prepared(ref, names={sg: names[sg]
+                                 for sg in port.security_group_ids or []})
+            for ref, port in found
+        ]
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
         return plans.disable(port, prepared.names, prepared.ref)
@@ -112,12 +146,21 @@ class Enable(Mutation):
     restore: bool = False
     journal_name = 'enable'
 
-    def prepare(self, client: Proxy, port: Port, ref: str,
-                auth_url: str | None) -> Prepared:
-        record = None
-        if self.restore:
-            record = restore.groups_and_pairs(client, port, ref, auth_url)
-        return Prepared(ref, record=record)
+    def prepare_all(self, client: Proxy, found: Sequence[Found],
+                    auth_url: str | None,
+                    ) -> list[Prepared | exceptions.CommandError]:
+        if not self.restore:
+            return super().prepare_all(client, found, auth_url)
+        removals = [_or_refusal(restore.removal, port, ref, auth_url)
+                    for ref, port in found]
+        names = lookup.group_names(client, [
+            sg for removal in removals
+            if isinstance(removal, restore.Removal) for sg in removal.groups])
+        return [
+            Prepared(ref, record=restore.record(removal, names))
+            if isinstance(removal, restore.Removal) else removal
+            for (ref, _), removal in zip(found, removals)
+        ]
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
         record = prepared.record
@@ -128,3 +171,11 @@ class Enable(Mutation):
             restored_groups=record.groups, restore_pairs=record.pairs,
             notes=record.notes,
         )
+
+
+def _or_refusal(read: Any, *args: Any) -> Any:
+    """``read(*args)``, or the refusal it raised."""
+    try:
+        return read(*args)
+    except exceptions.CommandError as exc:
+        return exc

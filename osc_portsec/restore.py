@@ -8,7 +8,7 @@ the port has changed since the record was made.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TYPE_CHECKING
+from typing import Any, Mapping, TYPE_CHECKING
 
 from osc_lib import exceptions
 
@@ -19,6 +19,15 @@ from osc_portsec import lookup
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
     from openstack.network.v2.port import Port
+
+
+@dataclasses.dataclass(frozen=True)
+class Removal:
+    """The last removal from a port, before its groups are named."""
+
+    groups: list[str]  # IDs
+    pairs: list[dict[str, Any]]
+    notes: list[changes.Change]
 
 
 @dataclasses.dataclass
@@ -60,20 +69,36 @@ def pairs(port: Port, ref: str, auth_url: str | None) -> Record:
     return Record({}, journal.removed(entry)[1], _moved_on(entry, port))
 
 
-def groups_and_pairs(client: Proxy, port: Port, ref: str,
-                     auth_url: str | None) -> Record:
-    """Groups and pairs the last removal took off ``port``.
-
-    A group that no longer exists, or that the caller cannot see, cannot be
-    put back: it is left out and reported as skipped.
-    """
+def removal(port: Port, ref: str, auth_url: str | None) -> Removal:
+    """What the last removal took off ``port``, as the journal has it."""
     entry = _entry(port, ref, auth_url, pairs_only=False)
     removed_groups, removed_pairs = journal.removed(entry)
+    return Removal(removed_groups, removed_pairs, _moved_on(entry, port))
+
+
+def record(found: Removal, names: Mapping[str, str | None]) -> Record:
+    """What ``--restore`` puts back, given the names of the groups.
+
+    A group that no longer exists, or that the caller cannot see (its name
+    is None), cannot be put back: it is left out and reported as skipped.
+    """
     groups: dict[str, str] = {}
-    notes = _moved_on(entry, port)
-    for sg, name in lookup.group_names(client, removed_groups).items():
+    notes = list(found.notes)
+    for sg in dict.fromkeys(found.groups):
+        name = names.get(sg)
         if name is None:
             notes.append(changes.group('skip', sg, None, 'gone'))
         else:
             groups[sg] = name
-    return Record(groups, removed_pairs, notes)
+    return Record(groups, list(found.pairs), notes)
+
+
+def groups_and_pairs(client: Proxy, port: Port, ref: str,
+                     auth_url: str | None) -> Record:
+    """Groups and pairs the last removal took off ``port``.
+
+    One port's :func:`removal` and :func:`record`, with one request for
+    the names of its groups.
+    """
+    found = removal(port, ref, auth_url)
+    return record(found, lookup.group_names(client, found.groups))

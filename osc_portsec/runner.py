@@ -18,6 +18,7 @@ from osc_portsec import update
 
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
+    from openstack.network.v2.port import Port
 
     from osc_portsec import mutations
 
@@ -50,6 +51,18 @@ def change_port(
     """Change the port ``ref``; the values of the change columns."""
     port = lookup.find_port(client, ref, net_id)
     prepared = mutation.prepare(client, port, ref, cloud.get('auth_url'))
+    return change_found(client, port, prepared, mutation, cloud, dry_run)
+
+
+def change_found(
+    client: Proxy,
+    port: Port,
+    prepared: mutations.Prepared,
+    mutation: mutations.Mutation,
+    cloud: dict[str, Any],
+    dry_run: bool,
+) -> dict[str, Any]:
+    """Change a port already found and prepared: plan, update, journal."""
     recorder: update.Recorder = (
         journal.Dry() if dry_run
         else journal.Recorder(mutation.journal_name, cloud)

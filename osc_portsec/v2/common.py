@@ -9,8 +9,9 @@ inside the method that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
-from typing import Any
+from typing import Any, Iterator
 
 from cliff import _argparse
 from osc_lib.cli import parseractions
@@ -177,18 +178,51 @@ class ManyPortChange(Change, command.Lister):
         if len(ports) == 1:
             values = self.change(parsed_args, mutation, ports[0], net_id)
             return shown, [columns.row(values, shown)]
-        rows = []
-        for ref in ports:
-            try:
-                values = self.change(parsed_args, mutation, ref, net_id)
-            except exceptions.CommandError as exc:
-                self._failed += 1
-                LOG.error('%s', exc)
-                continue
-            rows.append(columns.row(values, shown))
+        rows = [columns.row(values, shown)
+                for values in self._change_each(parsed_args, mutation,
+                                                ports, net_id)]
         if not rows:
             raise self._summary(len(ports))
         return shown, rows
+
+    def _change_each(self, parsed_args: argparse.Namespace, mutation: Any,
+                     ports: list[str], net_id: str | None) -> Iterator[dict]:
+        """Find every port, prepare them together, then change each.
+
+        The reads a change needs (the names of every port's groups, the
+        journal) are made once for all the ports: two requests a port.
+        A port that fails is reported, counted, and the others go on.
+        """
+        from osc_portsec import errors
+        from osc_portsec import lookup
+        from osc_portsec import runner
+
+        client, cloud = network(self.app), runner.cloud_info(self.app)
+        found = []
+        for ref in ports:
+            with self._each(ref, mutation):
+                found.append((ref, lookup.find_port(client, ref, net_id)))
+        with errors.boundary():
+            prepared = mutation.prepare_all(client, found,
+                                            cloud.get('auth_url'))
+        for (ref, port), ready in zip(found, prepared):
+            with self._each(ref, mutation):
+                if isinstance(ready, exceptions.CommandError):
+                    raise ready
+                yield runner.change_found(client, port, ready, mutation,
+                                          cloud, parsed_args.dry_run)
+
+    @contextlib.contextmanager
+    def _each(self, ref: str, mutation: Any) -> Iterator[None]:
+        """One port's error boundary: its failure is logged and counted."""
+        from osc_portsec import errors
+
+        try:
+            with errors.boundary(errors.Subject(ref, mutation.what)):
+                yield
+        except exceptions.CommandError as exc:
+            self._failed += 1
+            LOG.error('%s', exc)
 
     def _summary(self, total: int) -> exceptions.CommandError:
         return exceptions.CommandError(

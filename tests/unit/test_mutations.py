@@ -188,3 +188,71 @@ class TestEnable(MutationTestCase):
              changes.group('add', fakes.SG2_ID, ''),
              changes.pair('restore', '10.0.0.9', fakes.PORT_MAC)],
             plan.changes)
+
+
+class TestPrepareAll(MutationTestCase):
+    """Many ports prepared together: one request for every group name."""
+
+    def setUp(self):
+        super().setUp()
+        self.web = fakes.make_port(security_groups=[fakes.SG_ID])
+        self.db = fakes.make_port(id=fakes.OTHER_ID, name='web-2',
+                                  security_groups=[fakes.SG2_ID, fakes.SG_ID])
+
+    def test_disable(self):
+        got = mutations.Disable().prepare_all(
+            self.client, [('web-1', self.web), ('web-2', self.db)], None)
+        self.client.security_groups.assert_called_once_with(
+            id=[fakes.SG_ID, fakes.SG2_ID], fields=['id', 'name'])
+        self.assertEqual(
+            [mutations.Prepared('web-1', names={fakes.SG_ID: 'web'}),
+             mutations.Prepared('web-2', names={fakes.SG2_ID: '',
+                                                fakes.SG_ID: 'web'})],
+            got)
+
+    def test_enable_restore_refusal_in_its_place(self):
+        fakes.record_removal(
+            'disable',
+            {'port_security_enabled': True,
+             'security_group_ids': [fakes.SG2_ID, 'sg-gone'],
+             'allowed_address_pairs': [], 'revision_number': 2},
+            {'port_security_enabled': False, 'security_group_ids': [],
+             'allowed_address_pairs': [], 'revision_number': 3},
+            port_id=fakes.OTHER_ID)
+        got = mutations.Enable(restore=True).prepare_all(
+            self.client, [('web-1', self.web), ('web-2', self.db)],
+            fakes.AUTH_URL)
+        self.assertIsInstance(got[0], exceptions.CommandError)
+        self.assertIn('records no removal from port web-1', str(got[0]))
+        self.assertEqual(
+            mutations.Prepared('web-2', record=restore.Record(
+                {fakes.SG2_ID: ''}, [],
+                [changes.group('skip', 'sg-gone', None, 'gone')])),
+            got[1])
+        self.client.security_groups.assert_called_once_with(
+            id=[fakes.SG2_ID, 'sg-gone'], fields=['id', 'name'])
+
+    def test_enable_restore_nothing_recorded_no_request(self):
+        got = mutations.Enable(restore=True).prepare_all(
+            self.client, [('web-1', self.web)], fakes.AUTH_URL)
+        self.assertIsInstance(got[0], exceptions.CommandError)
+        self.client.security_groups.assert_not_called()
+
+    def test_pair_add_restore_refusal_in_its_place(self):
+        fakes.record_removal(
+            'pair clear',
+            {'allowed_address_pairs': [PAIR_A], 'revision_number': 2},
+            {'allowed_address_pairs': [], 'revision_number': 3})
+        got = mutations.PairAdd((), restore=True).prepare_all(
+            self.client, [('web-1', self.web), ('web-2', self.db)],
+            fakes.AUTH_URL)
+        self.assertEqual(
+            mutations.Prepared('web-1', record=restore.Record(
+                {}, [PAIR_A], [])), got[0])
+        self.assertIsInstance(got[1], exceptions.CommandError)
+        self.assertEqual([], self.client.mock_calls)
+
+    def test_prepare_raises_the_refusal(self):
+        self.assertRaises(
+            exceptions.CommandError, mutations.Enable(restore=True).prepare,
+            self.client, self.web, 'web-1', fakes.AUTH_URL)

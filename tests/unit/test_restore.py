@@ -94,6 +94,28 @@ class TestGroupsAndPairs(RestoreTestCase):
             self.port, 'web-1', 'https://other.example.com/v3')
 
 
+class TestRemovalAndRecord(RestoreTestCase):
+    """The journal read and the naming, apart (many ports share a lookup)."""
+
+    def test_removal_reads_only_the_journal(self):
+        disabled(groups=(fakes.SG_ID, 'sg-gone'), revision=2)
+        found = restore.removal(self.port, 'web-1', fakes.AUTH_URL)
+        self.assertEqual([fakes.SG_ID, 'sg-gone'], found.groups)
+        self.assertEqual([PAIR_A], found.pairs)
+        self.assertEqual(1, len(found.notes))
+        self.assertEqual([], self.client.mock_calls)
+
+    def test_record_names_and_skips(self):
+        found = restore.Removal([fakes.SG_ID, 'sg-gone'], [PAIR_A], [])
+        record = restore.record(found, {fakes.SG_ID: 'web', 'sg-gone': None})
+        self.assertEqual(
+            restore.Record({fakes.SG_ID: 'web'}, [PAIR_A],
+                           [changes.group('skip', 'sg-gone', None, 'gone')]),
+            record)
+        # The removal is not changed by naming it.
+        self.assertEqual([], found.notes)
+
+
 class TestPairs(RestoreTestCase):
 
     def test_last_pair_removal(self):

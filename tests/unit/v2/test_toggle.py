@@ -261,6 +261,36 @@ class TestDisablePortSecurity(fakes.TestCommand):
         self.assertEqual('1 of 2 ports failed.', str(exc))
         self.network.update_port.assert_called_once()
 
+    def test_many_ports_name_their_groups_in_one_request(self):
+        # Two requests a port (find, update) and one for every group name.
+        self.other.security_group_ids = [fakes.SG2_ID, 'sg-third']
+        self.network.update_port.side_effect = [
+            fakes.make_port(revision_number=4, **DISABLED),
+            fakes.make_port(id=OTHER_ID, name='web-2', revision_number=10,
+                            **DISABLED),
+        ]
+        self.useFixture(fixtures.FakeLogger(level=logging.ERROR))
+        parsed_args = self.check_parser(
+            self.cmd,
+            ['web-1', 'nope', 'web-2'],
+            [('port', ['web-1', 'nope', 'web-2'])])
+        exc = self.assertRaises(exceptions.CommandError, self.cmd.run,
+                                parsed_args)
+        self.assertEqual('1 of 3 ports failed.', str(exc))
+        self.network.security_groups.assert_called_once_with(
+            id=[fakes.SG_ID, fakes.SG2_ID, 'sg-third'],
+            fields=['id', 'name'])
+        self.assertEqual(2, self.network.update_port.call_count)
+        output = self.app.stdout.make_string()
+        self.assertLess(output.index(fakes.PORT_ID), output.index(OTHER_ID))
+        entries = list(journal.entries())
+        self.assertEqual(
+            [fakes.SG_ID, fakes.SG2_ID],
+            entries[0]['before']['security_group_ids'])
+        self.assertEqual(
+            [fakes.SG2_ID, 'sg-third'],
+            entries[-1]['before']['security_group_ids'])
+
     def test_all_fail(self):
         self.useFixture(fixtures.FakeLogger(level=logging.ERROR))
         parsed_args = self.check_parser(
@@ -475,6 +505,29 @@ class TestEnablePortSecurity(fakes.TestCommand):
             fakes.PORT_ID, if_revision=3, is_port_security_enabled=True,
             security_group_ids=[fakes.SG_ID],
             allowed_address_pairs=[PAIR_A])
+
+    def test_restore_many_names_their_groups_in_one_request(self):
+        self.record_disable()
+        self.record_disable(port_id=OTHER_ID, groups=(fakes.SG2_ID,),
+                            pairs=(), revision=9)
+        self.network.update_port.side_effect = [
+            fakes.make_port(revision_number=4),
+            fakes.make_port(id=OTHER_ID, name='web-2', revision_number=10),
+        ]
+        parsed_args = self.check_parser(
+            self.cmd,
+            ['web-1', 'web-2', '--restore'],
+            [('port', ['web-1', 'web-2']), ('restore', True)])
+        cols, data = self.cmd.take_action(parsed_args)
+        self.network.security_groups.assert_called_once_with(
+            id=[fakes.SG_ID, fakes.SG2_ID], fields=['id', 'name'])
+        self.network.update_port.assert_called_with(
+            OTHER_ID, if_revision=9, is_port_security_enabled=True,
+            security_group_ids=[fakes.SG2_ID])
+        self.assertEqual(
+            ['enabled port security',
+             f'restored security group db ({fakes.SG2_ID})'],
+            dict(zip(cols, data[1]))['changes'].machine_readable())
 
     def test_dry_run(self):
         self.record_disable()
