@@ -78,6 +78,7 @@ class ExplainPortSecurity(commands.ExplainPortSecurity):
         from osc_portsec.explain import prepare
         from osc_portsec.explain import verdict
         from osc_portsec import lookup
+        from osc_portsec import port_state
 
         try:
             wanted = _packet.parse(
@@ -92,6 +93,10 @@ class ExplainPortSecurity(commands.ExplainPortSecurity):
         with errors.boundary(errors.Subject(parsed_args.port)):
             net_id = lookup.network_id(client, parsed_args.network)
             port = lookup.find_port(client, parsed_args.port, net_id)
+            # Without security groups nothing this command models filters
+            # the port; a verdict from an empty group list would be false.
+            port_state.require(port, 'security_groups', parsed_args.port,
+                               'there are no security groups to explain')
             facts = prepare.prepare(client, port)
         packet = _packet.complete(wanted, list(facts.port.fixed_ips),
                                   facts.port.mac_address)

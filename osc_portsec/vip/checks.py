@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from osc_lib import exceptions
 
 from osc_portsec import pairs as _pairs
+from osc_portsec import port_state
 from osc_portsec.vip import model
 
 
@@ -41,7 +42,12 @@ def check_member(ref: str, port: Any, address: str, vip_id: str | None
     if port.id == vip_id:
         raise _refuse(f"Member '{ref}' is the VIP port itself; give the "
                       f"ports of the servers that share the address.")
-    if not port.is_port_security_enabled:
+    if not port_state.has_field(port, 'allowed_address_pairs'):
+        raise _refuse(port_state.lacking(
+            'allowed_address_pairs', f"'{ref}' ({port.id})",
+            'a VIP cannot be given to its members'))
+    # None: a cloud without the port-security extension, where pairs work.
+    if port_state.flag(port) is False:
         raise _refuse(
             f"Member '{ref}' ({port.id}) has port security disabled, so "
             f"Neutron cannot give it the VIP's allowed address pair; run "
@@ -54,6 +60,15 @@ def check_member(ref: str, port: Any, address: str, vip_id: str | None
             f"Member '{ref}' ({port.id}) already has {len(current)} allowed "
             f"address pairs and Neutron allows {model.MAX_PAIRS} by default; "
             f"remove one with 'openstack port security pair remove'.")
+
+
+def groups_available(found: Sequence[tuple[str, Any]], group: str) -> None:
+    """``--security-group`` needs a cloud with security groups."""
+    for ref, port in found:
+        if not port_state.has_field(port, 'security_groups'):
+            raise _refuse(port_state.lacking(
+                'security_groups', f"'{ref}' ({port.id})",
+                f"--security-group {group} cannot be given a VRRP rule"))
 
 
 def address(value: str) -> str:

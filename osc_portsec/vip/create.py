@@ -100,6 +100,7 @@ def target(client: Proxy, req: Request) -> Target:
     group: tuple[str, str] | None = None
     group_rules: list[Any] = []
     if req.security_group:
+        checks.groups_available(found, req.security_group)
         group, group_rules = rules.find_group(client, req.security_group)
     ether = (model.ethertype(address) if address
              else f'IPv{subnet.ip_version}')

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence, TYPE_CHECKING
 
+from osc_portsec import port_state
 from osc_portsec.vip import members
 from osc_portsec.vip import model
 from osc_portsec.vip import rules
@@ -28,7 +29,7 @@ def _member(port: Any, address: str) -> dict[str, Any]:
     return {'id': port.id, 'name': port.name,
             'mac_address': port.mac_address,
             'pair': _pair_kind(port, address),
-            'port_security_enabled': bool(port.is_port_security_enabled),
+            'port_security_enabled': port_state.flag(port),
             'binding_host_id': port.binding_host_id or None}
 
 
@@ -48,7 +49,7 @@ def findings(vip: model.Vip, found: Sequence[Any]) -> list[str]:
     for port in found:
         label = port.name or port.id
         kind = _pair_kind(port, vip.ip_address)
-        if not port.is_port_security_enabled:
+        if port_state.flag(port) is False:
             out.append(f"member {label} has port security disabled: it "
                        f"sends from any address, and Neutron cannot give "
                        f"it the VIP's pair")
@@ -96,7 +97,8 @@ def values(client: Proxy, ref: str) -> dict[str, Any]:
     vrrp = [r for r in all_rules if r.direction == 'ingress'
             and r.protocol in model.VRRP and r.ether_type == ether]
     notes = findings(vip, found)
-    live = [p for p in found if p.is_port_security_enabled]
+    # Filtered: port security on, or a cloud without the flag (None).
+    live = [p for p in found if port_state.flag(p) is not False]
     gap = rules.gaps_warning(model.vrrp_gaps(live, all_rules, ether),
                              live, ether) if len(live) > 1 else None
     if gap:

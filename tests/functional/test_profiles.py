@@ -89,6 +89,64 @@ def refused(cli: Any, sdk: Any, port_id: str, *args: str) -> str:
     return stderr
 
 
+def explained(cli: Any, sdk: Any, net: Any) -> dict[str, Any]:
+    """explain on a port whose one group lets SSH in from the subnet."""
+    group = sdk.network.create_security_group(
+        name=conftest.unique('profile-explain'))
+    try:
+        sdk.network.create_security_group_rule(
+            security_group_id=group.id, direction='ingress',
+            ethertype='IPv4', protocol='tcp', port_range_min=22,
+            port_range_max=22, remote_ip_prefix='10.70.0.0/24')
+        p = port(sdk, net, security_group_ids=[group.id])
+        got = cli.ok(*PS, 'explain', p.id, '--ingress', '--protocol', 'tcp',
+                     '--port', '22', '--remote-ip', '10.70.0.9')
+        assert (got['verdict'], got['decided_by']) == (
+            'pass', 'security_group_rule'), got
+        assert got['rule']['security_group_id'] == group.id
+        sdk.network.delete_port(p.id)
+        return got
+    finally:
+        sdk.network.delete_security_group(group.id)
+
+
+def pair_ips(sdk: Any, port_id: str) -> list[str]:
+    return [p['ip_address']
+            for p in sdk.network.get_port(port_id).allowed_address_pairs]
+
+
+def vip_cycle(cli: Any, sdk: Any, net: Any, group: str | None) -> dict:
+    """create, set, unset, show, list, delete and restore a VIP."""
+    a, b, c = (port(sdk, net) for _ in range(3))
+    name = conftest.unique('profile-vip')
+    extra = ('--security-group', group) if group else ()
+    rows = cli.ok(*PS, 'vip', 'create', name, '--network', net.id,
+                  '--member', a.id, '--member', b.id, *extra)
+    assert rows[0]['result'] == 'created', rows
+    address = sdk.network.get_port(rows[0]['id']).fixed_ips[0]['ip_address']
+    cli.ok(*PS, 'vip', 'set', name, '--member', c.id)
+    cli.ok(*PS, 'vip', 'unset', name, '--member', a.id)
+    assert [pair_ips(sdk, p.id) for p in (a, b, c)] == [
+        [], [address], [address]]
+    shown = cli.ok(*PS, 'vip', 'show', name)
+    assert sorted(m['id'] for m in shown['members']) == sorted([b.id, c.id])
+    listed = cli.ok(*PS, 'vip', 'list', '--network', net.id)
+    assert [v['name'] for v in listed] == [name]
+    cli.ok(*PS, 'vip', 'delete', name)
+    assert [pair_ips(sdk, p.id) for p in (b, c)] == [[], []]
+    cli.ok(*PS, 'vip', 'restore', name)
+    assert [pair_ips(sdk, p.id) for p in (b, c)] == [[address], [address]]
+    cli.ok(*PS, 'vip', 'delete', name)
+    for p in (a, b, c):
+        sdk.network.delete_port(p.id)
+    return shown
+
+
+def network_state(sdk: Any, net: Any) -> list[tuple]:
+    return sorted((p.id, p.revision_number)
+                  for p in sdk.network.ports(network_id=net.id))
+
+
 class TestNoPortSecurity:
     _only = only_on('no-port-security')
 
@@ -132,6 +190,22 @@ class TestNoPortSecurity:
         assert row['result'] == 'updated'
         assert sdk.network.get_port(p.id).allowed_address_pairs == []
 
+    def test_explain(self, cli, sdk, net):
+        got = explained(cli, sdk, net)
+        assert got['port']['port_security_enabled'] is None, got['port']
+
+    def test_vip(self, cli, sdk, net):
+        group = sdk.network.create_security_group(
+            name=conftest.unique('profile-vrrp'))
+        try:
+            shown = vip_cycle(cli, sdk, net, group.id)
+        finally:
+            sdk.network.delete_security_group(group.id)
+        # The flag is unknown here, never a false "disabled".
+        assert [m['port_security_enabled'] for m in shown['members']] == [
+            None, None]
+        assert not [f for f in shown['findings'] if 'disabled' in f]
+
 
 class TestNoSecurityGroups:
     _only = only_on('no-security-groups')
@@ -173,6 +247,27 @@ class TestNoSecurityGroups:
         stderr = refused(cli, sdk, p.id, *PS, 'enable', p.id,
                          '--security-group', 'default')
         assert "security-group extension" in stderr
+
+    def test_explain_refuses(self, cli, sdk, net):
+        p = port(sdk, net)
+        stderr = cli.fails(*PS, 'explain', p.id, '--ingress', '--protocol',
+                           'tcp', '--port', '22')
+        assert len(stderr.strip().splitlines()) == 1, stderr
+        assert "Neutron's security-group extension" in stderr
+        assert 'there are no security groups to explain' in stderr
+
+    def test_vip_refuses_before_anything(self, cli, sdk, net):
+        a, b = port(sdk, net), port(sdk, net)
+        before = network_state(sdk, net)
+        for extra in ((), ('--security-group', 'default')):
+            stderr = cli.fails(*PS, 'vip', 'create',
+                               conftest.unique('profile-vip'), '--network',
+                               net.id, '--member', a.id, '--member', b.id,
+                               *extra)
+            assert len(stderr.strip().splitlines()) == 1, stderr
+            assert "Neutron's allowed-address-pairs extension" in stderr
+            assert 'Nothing was changed.' in stderr
+        assert network_state(sdk, net) == before
 
 
 class TestPaged:
@@ -225,6 +320,14 @@ class TestPaged:
         assert row['result'] == 'updated'
         assert sdk.network.get_port(p.id).allowed_address_pairs == []
 
+    def test_explain_reads_groups_across_pages(self, cli, sdk, net):
+        explained(cli, sdk, net)
+
+    def test_vip_members_across_pages(self, cli, sdk, net):
+        # The network has more ports than a page: the VIP is read from
+        # every page, and so are its members.
+        vip_cycle(cli, sdk, net, 'default')
+
 
 class TestNoRevisionIfMatch:
     _only = only_on('no-revision-if-match')
@@ -268,3 +371,9 @@ class TestNoRevisionIfMatch:
         rows = cli.ok(*PS, 'list', '--network', net.id, '--port-security',
                       'enabled')
         assert p.id in [r['id'] for r in rows]
+
+    def test_explain(self, cli, sdk, net):
+        explained(cli, sdk, net)
+
+    def test_vip(self, cli, sdk, net):
+        vip_cycle(cli, sdk, net, 'default')

@@ -191,6 +191,29 @@ class TestChecks(base.TestCase):
         full.allowed_address_pairs[0]['ip_address'] = VIP
         checks.check_member('web-1', full, VIP, None)
 
+    def test_check_member_on_clouds_without_an_extension(self):
+        # No port-security extension: no flag, and pairs still work.
+        checks.check_member('web-1', fakes.make_port(
+            port_security_enabled=None), VIP, None)
+        # No security groups: no pairs either (allowed-address-pairs).
+        bare = fakes.make_port(security_groups=None,
+                               allowed_address_pairs=None)
+        e = self.assertRaises(exceptions.CommandError, checks.check_member,
+                              'web-1', bare, VIP, None)
+        self.assertEqual(
+            f"Port 'web-1' ({fakes.PORT_ID}) reports no "
+            f"allowed_address_pairs field: this cloud does not have "
+            f"Neutron's allowed-address-pairs extension, so a VIP cannot be "
+            f"given to its members here; the cloud operator enables it with "
+            f"[securitygroup] enable_security_group = true. Nothing was "
+            f"changed.", str(e))
+        e = self.assertRaises(exceptions.CommandError,
+                              checks.groups_available,
+                              [('web-1', bare)], 'ha')
+        self.assertIn("Neutron's security-group extension", str(e))
+        self.assertIn('--security-group ha cannot', str(e))
+        checks.groups_available([('web-1', fakes.make_port())], 'ha')
+
 
 class TestVrrpByEvaluator(base.TestCase):
     """vrrp_gaps asks explain's evaluator about VRRP between members."""
