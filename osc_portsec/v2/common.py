@@ -2,7 +2,7 @@
 examples in ``--help``, and the one error boundary of an invocation.
 
 Imported with the first command built, never at OSC's start-up (see
-:mod:`osc_portsec.v2.commands`); the modules that do the work are imported
+:mod:`osc_portsec`); the modules that do the work are imported
 inside the method that needs them.
 """
 

@@ -1,6 +1,6 @@
 """``openstack port security explain``: would this packet pass the port?
 
-Imported when the command is built (see :mod:`osc_portsec.v2.commands`);
+Imported when the command is built (see :mod:`osc_portsec`);
 the evaluator is imported when the command runs.
 """
 
@@ -10,7 +10,9 @@ import argparse
 import logging
 from typing import Any
 
-from osc_portsec.v2 import commands
+from osc_lib.command import command
+
+import osc_portsec
 
 LOG = logging.getLogger(__name__)
 
@@ -31,7 +33,8 @@ _EPILOG = """examples:
 """
 
 
-class ExplainPortSecurity(commands.ExplainPortSecurity):
+class ExplainPortSecurity(osc_portsec.ExplainPortSecurity,
+                          command.ShowOne):
 
     # Set by take_action for run(): the one-line --expect disagreement.
     _expect_failed: str | None = None

@@ -1,7 +1,7 @@
 """``port security pair add|remove|clear``: allowed address pairs.
 
 Imported when one of these commands is built (see
-:mod:`osc_portsec.v2.commands`).
+:mod:`osc_portsec`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from osc_lib import exceptions
 
-from osc_portsec.v2 import commands
+import osc_portsec
 from osc_portsec.v2 import common
 
 
@@ -21,8 +21,8 @@ def _requested(parsed_args: argparse.Namespace) -> list[Any]:
     return pairs.parse_pairs(parsed_args.allowed_address_pairs or [])
 
 
-class AddPortSecurityPair(common.OnePortChange,
-                          commands.AddPortSecurityPair):
+class AddPortSecurityPair(osc_portsec.AddPortSecurityPair,
+                          common.OnePortChange):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -58,8 +58,8 @@ class AddPortSecurityPair(common.OnePortChange,
                                  parsed_args.restore)
 
 
-class RemovePortSecurityPair(common.OnePortChange,
-                             commands.RemovePortSecurityPair):
+class RemovePortSecurityPair(osc_portsec.RemovePortSecurityPair,
+                             common.OnePortChange):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -79,8 +79,8 @@ class RemovePortSecurityPair(common.OnePortChange,
         return mutations.PairRemove(_requested(parsed_args))
 
 
-class ClearPortSecurityPair(common.ManyPortChange,
-                            commands.ClearPortSecurityPair):
+class ClearPortSecurityPair(osc_portsec.ClearPortSecurityPair,
+                            common.ManyPortChange):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

@@ -1,7 +1,7 @@
 """The read commands: ``port security show``, ``list`` and ``pair list``.
 
 Imported when one of these commands is built (see
-:mod:`osc_portsec.v2.commands`); the modules that do the work are imported
+:mod:`osc_portsec`); the modules that do the work are imported
 inside the method that needs them.
 """
 
@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, Iterator
 
-from osc_portsec.v2 import commands
+from osc_lib.command import command
+
+import osc_portsec
 from osc_portsec.v2 import common
 
 
-class ShowPortSecurity(commands.ShowPortSecurity):
+class ShowPortSecurity(osc_portsec.ShowPortSecurity, command.ShowOne):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -44,7 +46,7 @@ class ShowPortSecurity(commands.ShowPortSecurity):
         return columns.SHOW_COLUMNS, columns.row(values, columns.SHOW_COLUMNS)
 
 
-class ListPortSecurity(commands.ListPortSecurity):
+class ListPortSecurity(osc_portsec.ListPortSecurity, command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -93,7 +95,8 @@ class ListPortSecurity(commands.ListPortSecurity):
         return shown, _streamed(ports, shown)
 
 
-class ListPortSecurityPair(commands.ListPortSecurityPair):
+class ListPortSecurityPair(osc_portsec.ListPortSecurityPair,
+                           command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

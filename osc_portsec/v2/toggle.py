@@ -1,7 +1,7 @@
 """``port security disable|enable``: the flag, groups and pairs at once.
 
 Imported when one of these commands is built (see
-:mod:`osc_portsec.v2.commands`).
+:mod:`osc_portsec`).
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from osc_portsec.v2 import commands
+import osc_portsec
 from osc_portsec.v2 import common
 
 
-class DisablePortSecurity(common.ManyPortChange,
-                          commands.DisablePortSecurity):
+class DisablePortSecurity(osc_portsec.DisablePortSecurity,
+                          common.ManyPortChange):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -37,8 +37,8 @@ class DisablePortSecurity(common.ManyPortChange,
         return mutations.Disable()
 
 
-class EnablePortSecurity(common.ManyPortChange,
-                         commands.EnablePortSecurity):
+class EnablePortSecurity(osc_portsec.EnablePortSecurity,
+                         common.ManyPortChange):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

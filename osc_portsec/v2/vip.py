@@ -1,7 +1,7 @@
 """``port security vip``: a keepalived/VRRP virtual IP and its members.
 
 Imported when one of these commands is built (see
-:mod:`osc_portsec.v2.commands`); the work is in :mod:`osc_portsec.vip`.
+:mod:`osc_portsec`); the work is in :mod:`osc_portsec.vip`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from osc_lib.command import command
 from osc_lib import exceptions
 
-from osc_portsec.v2 import commands
+import osc_portsec
 from osc_portsec.v2 import common
 
 LOG = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def _blanks(*given: Any) -> None:
                 values.nonblank(item, what.lstrip('-').replace('-', ' '))
 
 
-class CreatePortSecurityVip(commands.CreatePortSecurityVip):
+class CreatePortSecurityVip(osc_portsec.CreatePortSecurityVip, command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -106,7 +106,7 @@ class CreatePortSecurityVip(commands.CreatePortSecurityVip):
                                     runner.cloud_info(self.app)))
 
 
-class ListPortSecurityVip(commands.ListPortSecurityVip):
+class ListPortSecurityVip(osc_portsec.ListPortSecurityVip, command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -133,7 +133,7 @@ class ListPortSecurityVip(commands.ListPortSecurityVip):
                        output.LIST_COLUMNS) for p in ports]
 
 
-class ShowPortSecurityVip(commands.ShowPortSecurityVip):
+class ShowPortSecurityVip(osc_portsec.ShowPortSecurityVip, command.ShowOne):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -181,19 +181,19 @@ class _MemberChange(command.Lister):
             runner.cloud_info(self.app), parsed_args.dry_run))
 
 
-class SetPortSecurityVip(_MemberChange,
-                         commands.SetPortSecurityVip):
+class SetPortSecurityVip(osc_portsec.SetPortSecurityVip,
+                         _MemberChange):
     operation = 'add'
     word = 'set'
 
 
-class UnsetPortSecurityVip(_MemberChange,
-                           commands.UnsetPortSecurityVip):
+class UnsetPortSecurityVip(osc_portsec.UnsetPortSecurityVip,
+                           _MemberChange):
     operation = 'remove'
     word = 'unset'
 
 
-class DeletePortSecurityVip(commands.DeletePortSecurityVip):
+class DeletePortSecurityVip(osc_portsec.DeletePortSecurityVip, command.Lister):
     _failed = 0
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
@@ -238,7 +238,8 @@ class DeletePortSecurityVip(commands.DeletePortSecurityVip):
         return result
 
 
-class RestorePortSecurityVip(commands.RestorePortSecurityVip):
+class RestorePortSecurityVip(osc_portsec.RestorePortSecurityVip,
+                             command.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(

@@ -1,6 +1,13 @@
-"""Tests of osc_portsec.plugin: the hooks OSC calls, and its import cost."""
+"""Tests of osc_portsec (the package's module): what OSC loads and calls.
 
+The plugin hooks, the command classes OSC loads on every run, and what
+loading them costs.
+"""
+
+import argparse
 import configparser
+import importlib
+import inspect
 import json
 import os
 import subprocess
@@ -9,7 +16,7 @@ from unittest import mock
 
 from osc_lib.test import base
 
-from osc_portsec import plugin
+import osc_portsec as plugin
 
 
 # A fresh interpreter, so that what other tests imported does not hide a
@@ -55,6 +62,54 @@ class TestPlugin(base.TestCase):
         # The plugin and every command class, from one module: the modules
         # that do the work are imported when a command is built.
         self.assertEqual(1 + len(_commands()), probe['entry_points'])
-        self.assertEqual(['osc_portsec', 'osc_portsec.plugin',
-                          'osc_portsec.v2', 'osc_portsec.v2.commands'],
-                         probe['added'])
+        self.assertEqual(['osc_portsec'], probe['added'])
+
+
+class TestDeferredCommands(base.TestCase):
+
+    def test_every_entry_point_is_a_class_of_this_module(self):
+        for name, target in _commands():
+            module, _, cls = target.partition(':')
+            self.assertEqual('osc_portsec', module, name)
+            self.assertTrue(inspect.isclass(getattr(plugin, cls)), name)
+
+    def test_cliff_passes_the_command_name(self):
+        # cliff passes cmd_name only to a factory whose __init__ takes it.
+        for _, target in _commands():
+            shell = getattr(plugin, target.partition(':')[2])
+            self.assertIn('cmd_name',
+                          inspect.getfullargspec(shell.__init__).args)
+
+    def test_built_as_the_namesake_in_the_module_that_does_the_work(self):
+        app = mock.Mock()
+        for name, target in _commands():
+            shell = getattr(plugin, target.partition(':')[2])
+            built = shell(app, None, cmd_name=name.replace('_', ' '))
+            module = importlib.import_module(
+                f'osc_portsec.v2.{shell._module}')
+            self.assertIs(getattr(module, shell.__name__), type(built))
+            self.assertIsInstance(built, shell)
+            self.assertIs(app, built.app)
+            self.assertEqual(name.replace('_', ' '), built.cmd_name)
+            # The description is declared once, on the class OSC loads.
+            self.assertTrue(shell._description)
+            self.assertEqual(shell._description, built.get_description())
+            self.assertIsInstance(
+                built.get_parser(f'openstack {shell.__name__}'),
+                argparse.ArgumentParser)
+
+    def test_the_real_class_is_built_directly_too(self):
+        from osc_portsec.v2 import pair
+
+        app = mock.Mock()
+        built = pair.AddPortSecurityPair(app, None)
+        self.assertIs(pair.AddPortSecurityPair, type(built))
+        self.assertIs(app, built.app)
+
+    def test_init_runs_once(self):
+        from osc_portsec.v2 import toggle
+
+        with mock.patch.object(toggle.DisablePortSecurity, '__init__',
+                               return_value=None) as init:
+            plugin.DisablePortSecurity('app', None)
+        init.assert_called_once_with('app', None)
