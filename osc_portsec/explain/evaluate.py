@@ -276,6 +276,15 @@ def judge(facts: _facts.Facts, packet: _packet.Packet, backend: str,
         return Outcome(backend, PASS, PORT_SECURITY_DISABLED,
                        'Port security is disabled on the port, so nothing is '
                        'filtered.')
+    if port.port_security_enabled is None and backend == _backend.OVN:
+        # A cloud without the port-security extension. OVN reads the
+        # missing flag as off (ovn utils.is_port_security_enabled returns
+        # None): no drop port group, addresses 'unknown'. The agents'
+        # firewalls default it to on (firewall.port_sec_enabled).
+        return Outcome(backend, PASS, PORT_SECURITY_DISABLED,
+                       'This cloud has no port-security extension, and OVN '
+                       'treats a port without the flag as port security '
+                       'disabled, so nothing is filtered.')
     if port.device_owner.startswith('network:'):
         # neutron_lib.utils.net.is_port_trusted; ovn utils.is_lsp_trusted,
         # firewall drivers' process_trusted_ports.

@@ -9,9 +9,11 @@ come: the command has the one error boundary.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Iterable
 
 from osc_portsec.explain import facts as _facts
+from osc_portsec import port_state
 
 # Neutron body keys of the member ports: the evaluator needs no more.
 MEMBER_FIELDS = ('id', 'fixed_ips', 'allowed_address_pairs',
@@ -26,7 +28,11 @@ def _body(resource: Any) -> dict[str, Any]:
 
 
 def port_facts(port: Any) -> _facts.Port:
-    return _facts.port_from_body(_body(port))
+    subject = _facts.port_from_body(_body(port))
+    if hasattr(port, '_body') and not port_state.has_port_security(port):
+        # The SDK fills in False for the flag a cloud did not report.
+        subject = dataclasses.replace(subject, port_security_enabled=None)
+    return subject
 
 
 def groups(client: Any, ids: Iterable[str]) -> tuple[_facts.Group, ...]:

@@ -37,6 +37,17 @@ CASES: list[Case] = [
      dict(direction='egress', protocol='tcp', port=80,
           local_ip='192.0.2.1', remote_ip='8.8.8.8'), ALL,
      PASS, 'port_security_disabled'),
+    # No port-security extension (no flag): ovn utils.is_port_security_
+    # enabled returns None, so OVN does not filter; firewall.py
+    # port_sec_enabled defaults to True, so the agents' firewalls do.
+    ('no flag: OVN does not filter',
+     lambda: b.make_facts(b.port(port_security_enabled=None)),
+     dict(direction='ingress', protocol='tcp', port=23,
+          remote_ip='10.0.0.9'), (OVN,), PASS, 'port_security_disabled'),
+    ('no flag: the agents filter',
+     lambda: b.make_facts(b.port(port_security_enabled=None)),
+     dict(direction='ingress', protocol='tcp', port=23,
+          remote_ip='10.0.0.9'), (OVS, IPT), DROP, 'no_matching_rule'),
     # neutron_lib.utils.net.is_port_trusted; ovn utils.is_lsp_trusted.
     ('network:* owner is trusted',
      lambda: b.make_facts(b.port(device_owner='network:router_interface')),

@@ -73,3 +73,8 @@ class TestPrepare(testtools.TestCase):
         self.assertEqual((fakes.SG_ID,), got.security_group_ids)
         self.assertEqual('network:dhcp', got.device_owner)
         self.assertTrue(got.port_security_enabled)
+
+    def test_port_facts_without_the_flag(self):
+        # The SDK says False for the field; the cloud did not report it.
+        got = prepare.port_facts(fakes.make_port(port_security_enabled=None))
+        self.assertIsNone(got.port_security_enabled)
