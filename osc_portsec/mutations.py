@@ -81,13 +81,9 @@ class PairAdd(Mutation):
                     ) -> list[Prepared | exceptions.CommandError]:
         if not self.restore:
             return super().prepare_all(client, found, auth_url)
-        records = [_or_refusal(restore.pairs, port, ref, auth_url)
-                   for ref, port in found]
-        return [
-            Prepared(ref, record=record)
-            if isinstance(record, restore.Record) else record
-            for (ref, _), record in zip(found, records)
-        ]
+        return _with_records(found, [
+            _or_refusal(restore.pairs, port, ref, auth_url)
+            for ref, port in found])
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
         record = prepared.record
@@ -156,11 +152,10 @@ class Enable(Mutation):
         names = lookup.group_names(client, [
             sg for removal in removals
             if isinstance(removal, restore.Removal) for sg in removal.groups])
-        return [
-            Prepared(ref, record=restore.record(removal, names))
+        return _with_records(found, [
+            restore.record(removal, names)
             if isinstance(removal, restore.Removal) else removal
-            for (ref, _), removal in zip(found, removals)
-        ]
+            for removal in removals])
 
     def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
         record = prepared.record
@@ -179,3 +174,13 @@ def _or_refusal(read: Any, *args: Any) -> Any:
         return read(*args)
     except exceptions.CommandError as exc:
         return exc
+
+
+def _with_records(found: Sequence[Found], records: Sequence[Any]
+                  ) -> list[Prepared | exceptions.CommandError]:
+    """Each port prepared with its record, or its refusal in its place."""
+    return [
+        record if isinstance(record, exceptions.CommandError)
+        else Prepared(ref, record=record)
+        for (ref, _), record in zip(found, records)
+    ]

@@ -14,10 +14,8 @@ from osc_lib import exceptions
 
 from osc_portsec import changes
 from osc_portsec import journal
-from osc_portsec import lookup
 
 if TYPE_CHECKING:
-    from openstack.network.v2._proxy import Proxy
     from openstack.network.v2.port import Port
 
 
@@ -91,14 +89,3 @@ def record(found: Removal, names: Mapping[str, str | None]) -> Record:
         else:
             groups[sg] = name
     return Record(groups, list(found.pairs), notes)
-
-
-def groups_and_pairs(client: Proxy, port: Port, ref: str,
-                     auth_url: str | None) -> Record:
-    """Groups and pairs the last removal took off ``port``.
-
-    One port's :func:`removal` and :func:`record`, with one request for
-    the names of its groups.
-    """
-    found = removal(port, ref, auth_url)
-    return record(found, lookup.group_names(client, found.groups))

@@ -9,6 +9,7 @@ from osc_lib.test import base
 
 from osc_portsec import changes
 from osc_portsec import journal
+from osc_portsec import lookup
 from osc_portsec import restore
 from tests.unit import fakes
 
@@ -42,11 +43,16 @@ class RestoreTestCase(base.TestCase):
 
 
 class TestGroupsAndPairs(RestoreTestCase):
+    """The removal read from the journal, named with one request."""
+
+    def record(self, ref, auth_url):
+        found = restore.removal(self.port, ref, auth_url)
+        return restore.record(
+            found, lookup.group_names(self.client, found.groups))
 
     def test_record(self):
         disabled(groups=(fakes.SG_ID, fakes.SG2_ID))
-        record = restore.groups_and_pairs(self.client, self.port, 'web-1',
-                                          fakes.AUTH_URL)
+        record = self.record('web-1', fakes.AUTH_URL)
         self.assertEqual(
             restore.Record({fakes.SG_ID: 'web', fakes.SG2_ID: 'db'},
                            [PAIR_A], []),
@@ -56,16 +62,14 @@ class TestGroupsAndPairs(RestoreTestCase):
 
     def test_gone_group_is_skipped(self):
         disabled(groups=(fakes.SG_ID, 'sg-gone'))
-        record = restore.groups_and_pairs(self.client, self.port, 'web-1',
-                                          fakes.AUTH_URL)
+        record = self.record('web-1', fakes.AUTH_URL)
         self.assertEqual({fakes.SG_ID: 'web'}, record.groups)
         self.assertEqual([changes.group('skip', 'sg-gone', None, 'gone')],
                          record.notes)
 
     def test_port_moved_on(self):
         disabled(revision=2)
-        record = restore.groups_and_pairs(self.client, self.port, 'web-1',
-                                          fakes.AUTH_URL)
+        record = self.record('web-1', fakes.AUTH_URL)
         self.assertEqual(
             [changes.Change('note', 'journal', {
                 'command': 'disable', 'recorded_revision': 2,
@@ -74,14 +78,13 @@ class TestGroupsAndPairs(RestoreTestCase):
 
     def test_same_revision_no_note(self):
         disabled(revision=3)
-        record = restore.groups_and_pairs(self.client, self.port, 'web-1',
-                                          fakes.AUTH_URL)
+        record = self.record('web-1', fakes.AUTH_URL)
         self.assertEqual([], record.notes)
 
     def test_nothing_recorded(self):
         exc = self.assertRaises(
-            exceptions.CommandError, restore.groups_and_pairs, self.client,
-            self.port, 'web-1', fakes.AUTH_URL)
+            exceptions.CommandError, self.record, 'web-1',
+            fakes.AUTH_URL)
         self.assertEqual(
             f'The journal {journal.path()} records no removal from port '
             f'web-1; there is nothing to restore.', str(exc))
@@ -90,8 +93,8 @@ class TestGroupsAndPairs(RestoreTestCase):
     def test_other_cloud_not_restored(self):
         disabled()
         self.assertRaises(
-            exceptions.CommandError, restore.groups_and_pairs, self.client,
-            self.port, 'web-1', 'https://other.example.com/v3')
+            exceptions.CommandError, self.record, 'web-1',
+            'https://other.example.com/v3')
 
 
 class TestRemovalAndRecord(RestoreTestCase):
