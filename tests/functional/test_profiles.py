@@ -89,6 +89,21 @@ def refused(cli: Any, sdk: Any, port_id: str, *args: str) -> str:
     return stderr
 
 
+def pair_cycle(cli: Any, sdk: Any, net: Any, ips: list[str]) -> None:
+    """pair add, list, remove and clear on a new port."""
+    p = port(sdk, net)
+    args = [a for ip in ips for a in ('--allowed-address', f'ip-address={ip}')]
+    row = cli.ok(*PS, 'pair', 'add', p.id, *args)
+    assert row['result'] == 'updated'
+    pairs = cli.ok(*PS, 'pair', 'list', p.id)
+    assert sorted(x['ip_address'] for x in pairs) == sorted(ips)
+    cli.ok(*PS, 'pair', 'remove', p.id, '--allowed-address',
+           f'ip-address={ips[0]}')
+    [row] = cli.ok(*PS, 'pair', 'clear', p.id)
+    assert row['result'] == 'updated'
+    assert sdk.network.get_port(p.id).allowed_address_pairs == []
+
+
 def explained(cli: Any, sdk: Any, net: Any, *args: str) -> dict[str, Any]:
     """explain on a port whose one group lets SSH in from the subnet."""
     group = sdk.network.create_security_group(
@@ -178,19 +193,7 @@ class TestNoPortSecurity:
         assert '--port-security cannot filter ports' in stderr
 
     def test_pairs_work(self, cli, sdk, net):
-        p = port(sdk, net)
-        row = cli.ok(*PS, 'pair', 'add', p.id, '--allowed-address',
-                     'ip-address=10.70.0.201', '--allowed-address',
-                     'ip-address=10.70.0.202')
-        assert row['result'] == 'updated'
-        pairs = cli.ok(*PS, 'pair', 'list', p.id)
-        assert sorted(x['ip_address'] for x in pairs) == [
-            '10.70.0.201', '10.70.0.202']
-        cli.ok(*PS, 'pair', 'remove', p.id, '--allowed-address',
-               'ip-address=10.70.0.201')
-        [row] = cli.ok(*PS, 'pair', 'clear', p.id)
-        assert row['result'] == 'updated'
-        assert sdk.network.get_port(p.id).allowed_address_pairs == []
+        pair_cycle(cli, sdk, net, ['10.70.0.201', '10.70.0.202'])
 
     def test_explain(self, cli, sdk, net):
         # The agents' firewalls filter a port without the flag...
@@ -321,17 +324,7 @@ class TestPaged:
                 sdk.network.delete_security_group(g.id)
 
     def test_pairs(self, cli, sdk, net):
-        p = port(sdk, net)
-        args = []
-        for i in range(5):
-            args += ['--allowed-address', f'ip-address=10.70.1.{i}']
-        cli.ok(*PS, 'pair', 'add', p.id, *args)
-        assert len(cli.ok(*PS, 'pair', 'list', p.id)) == 5
-        cli.ok(*PS, 'pair', 'remove', p.id, '--allowed-address',
-               'ip-address=10.70.1.0')
-        [row] = cli.ok(*PS, 'pair', 'clear', p.id)
-        assert row['result'] == 'updated'
-        assert sdk.network.get_port(p.id).allowed_address_pairs == []
+        pair_cycle(cli, sdk, net, [f'10.70.1.{i}' for i in range(5)])
 
     def test_explain_reads_groups_across_pages(self, cli, sdk, net):
         explained(cli, sdk, net)

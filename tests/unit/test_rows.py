@@ -89,13 +89,6 @@ class TestPortValues(base.TestCase):
             values,
         )
 
-    def test_no_extension(self):
-        port = fakes.make_port(port_security_enabled=None)
-        values = rows.port_values(port, {})
-        self.assertIsNone(values['port_security_enabled'])
-        self.assertEqual({'unavailable': 'port-security'},
-                         values['disable_would_remove'])
-
 
 class TestChangeValues(base.TestCase):
 
