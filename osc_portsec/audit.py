@@ -8,12 +8,18 @@ each port as it comes.
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import Any, Iterator
+
+from openstack import exceptions as sdk_exc
+from osc_lib import exceptions
 
 from osc_portsec import columns
 from osc_portsec import lookup
 from osc_portsec import port_state
 from osc_portsec import values
+
+LOG = logging.getLogger(__name__)
 
 
 def keep(port: Any, port_security: str | None, with_pairs: bool) -> bool:
@@ -36,16 +42,40 @@ def keep(port: Any, port_security: str | None, with_pairs: bool) -> bool:
     return True
 
 
+# How often a list whose page marker was deleted is taken up again.
+RESTARTS = 5
+
+
 def ports(client: Any, filters: dict[str, Any], port_security: str | None,
           with_pairs: bool) -> Iterator[Any]:
     """The ports the audit shows, in one paginated query, as pages arrive.
 
     The request count grows with pages, never with ports; no page is kept
-    once its ports have been passed on.
+    once its ports have been passed on. Neutron asks for the next page
+    after the last port of the previous one (``marker``) and answers 404
+    when that port was deleted meanwhile: the list is then taken up again
+    from the start, sorted by ID, and the ports already passed on are
+    skipped, so a port deleted while the list runs never fails it.
     """
-    for port in client.ports(**filters):
-        if keep(port, port_security, with_pairs):
-            yield port
+    last: str | None = None
+    for restart in range(RESTARTS + 1):
+        try:
+            for port in client.ports(sort_key='id', sort_dir='asc',
+                                     **filters):
+                if restart and last is not None and port.id <= last:
+                    continue
+                last = port.id
+                if keep(port, port_security, with_pairs):
+                    yield port
+            return
+        except sdk_exc.NotFoundException:
+            if last is None:
+                raise
+            LOG.debug('Port %s, the page marker, was deleted during the '
+                      'list; listing again after it.', last)
+    raise exceptions.CommandError(
+        f'Ports were deleted during the list {RESTARTS} times in a row, '
+        f'each one where a page of the list ended; run the command again.')
 
 
 def query(app: Any, parsed_args: argparse.Namespace,

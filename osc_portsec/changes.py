@@ -10,7 +10,8 @@ English to make English.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping
+import types
+from typing import Any, Iterable, Mapping, Sequence
 
 # Actions that change the port, in the past tense and as a dry run says them.
 _PAST = {
@@ -20,19 +21,29 @@ _PAST = {
     'skip': 'skipped',
     'disable': 'disabled',
     'enable': 'enabled',
+    'create': 'created',
+    'delete': 'deleted',
+    'keep': 'kept',
 }
 
 _SUBJECTS = {
     'allowed_address_pair': 'allowed address pair',
     'security_group': 'security group',
     'port_security': 'port security',
+    'vip_port': 'port',
+    'vrrp_rule': 'VRRP rule',
 }
 
-# Why a requested item was skipped.
+# Why an item was skipped or kept.
 SKIP_REASONS = {
     'present': 'already on the port',
     'repeated': 'given more than once',
     'gone': 'it no longer exists or is not visible to you',
+    'in_group': 'an equivalent rule is already in the group',
+    'shared': 'another VIP of the group uses it',
+    'not_created': 'this tool did not create it',
+    'before': 'it was there before the VIP',
+    'vip_group': "members keep the VIP's security group",
 }
 
 
@@ -52,21 +63,37 @@ class Change:
     detail: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Plan:
-    """What one mutation sends, and the changes it makes.
+    """What one mutation sends, and the changes it makes: an immutable value.
 
-    An empty ``attrs`` means there is nothing to send.
+    An empty ``attrs`` means there is nothing to send. A function that
+    needs another plan builds a new one (:func:`extend`).
     """
 
-    attrs: dict[str, Any]
-    changes: list[Change]
-    warnings: list[str] = dataclasses.field(default_factory=list)
+    attrs: Mapping[str, Any] = dataclasses.field(
+        default_factory=lambda: types.MappingProxyType({}))
+    changes: Sequence[Change] = ()
+    warnings: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        # Frozen all the way down: callers may pass lists and dicts.
+        object.__setattr__(self, 'attrs',
+                           types.MappingProxyType(dict(self.attrs)))
+        object.__setattr__(self, 'changes', tuple(self.changes))
+        object.__setattr__(self, 'warnings', tuple(self.warnings))
 
     @property
     def removes(self) -> bool:
         """Whether the change takes something off the port."""
         return any(c.action in ('remove', 'disable') for c in self.changes)
+
+
+def extend(plan: Plan, attrs: Mapping[str, Any] | None = None,
+           more: Iterable[Change] = ()) -> Plan:
+    """A new plan: ``plan`` with ``attrs`` sent too and ``more`` changes."""
+    return Plan(attrs={**plan.attrs, **(attrs or {})},
+                changes=(*plan.changes, *more), warnings=plan.warnings)
 
 
 def pair(action: str, ip_address: str, mac_address: str | None,
@@ -94,6 +121,10 @@ def _item(change: Change) -> str:
     if change.subject == 'security_group':
         name = d.get('name')
         return f"{name} ({d['id']})" if name else d['id']
+    if change.subject == 'vip_port':
+        return f"{d['name']} holding {d['ip_address']}"
+    if change.subject == 'vrrp_rule':
+        return str(d['rule'])
     return ''
 
 
@@ -115,6 +146,9 @@ def _statement(change: Change) -> str:
             f"the reply to the update was lost ({d['cause']}); a re-read "
             f"shows the change was applied"
         )
+    if change.subject == 'extension':
+        return (f"{d['what']} left as it is: this cloud has no "
+                f"{d['extension']} extension")
     raise ValueError(f'no words for {change}')
 
 

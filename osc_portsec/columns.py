@@ -1,170 +1,24 @@
-"""Output columns, each declared once: name, Neutron field, formatter.
+"""Every output column, declared once: name, Neutron field, formatter; and
+which of them each command shows.
 
-Columns that ``openstack port show`` also has keep its names and JSON shapes,
-so scripts written against it keep working. The column tuples of each
-command, the ``fields=`` sent to Neutron and the formatted rows all derive
-from :data:`COLUMNS`.
+Columns that ``openstack port show`` also has keep its names and JSON
+shapes, so scripts written against it keep working. A command's
+:class:`View` names its columns for a table (what a person reads on an
+80-column terminal) and for the machine formats (JSON, YAML, value, CSV:
+every column a script needs); ``--long`` adds to both, and ``-c`` may name
+any column of either. The ``fields=`` sent to Neutron and the formatted
+rows derive from :data:`COLUMNS`.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from cliff import columns as cliff_columns
-from osc_lib.cli import format_columns
-from osc_lib import utils
 
-
-class PortSecurityColumn(cliff_columns.FormattableColumn[Any]):
-    """``port_security_enabled``; None when the cloud lacks the extension."""
-
-    def human_readable(self) -> str:
-        if self._value is None:
-            return 'unavailable (no port-security extension)'
-        return str(bool(self._value))
-
-    def machine_readable(self) -> bool | None:
-        return None if self._value is None else bool(self._value)
-
-
-def _unavailable(extension: str) -> str:
-    return f'unavailable (no {extension} extension)'
-
-
-class _MaybeUnavailable:
-    """A list column whose value is None when the cloud lacks its field.
-
-    Mixed into osc-lib's list columns, so that each stays one (scripts and
-    tests that check for a ``ListColumn`` keep working); its JSON form is
-    null for a field the cloud did not report, hence the wider return type.
-    """
-
-    _value: Any
-    extension = ''
-
-    def human_readable(self) -> str:
-        if self._value is None:
-            return _unavailable(self.extension)
-        return super().human_readable()  # type: ignore[misc]
-
-    def machine_readable(self) -> list[Any] | None:
-        if self._value is None:
-            return None
-        return super().machine_readable()  # type: ignore[misc]
-
-
-class GroupIdsColumn(  # type: ignore[misc]  # the wider JSON type
-        _MaybeUnavailable, format_columns.ListColumn):
-    """Security group IDs; None when the cloud lacks security groups."""
-
-    extension = 'security-group'
-
-
-class GroupsColumn(  # type: ignore[misc]  # the wider JSON type
-        _MaybeUnavailable, format_columns.ListDictColumn):
-    """Security groups with names; None when the cloud lacks them."""
-
-    extension = 'security-group'
-
-
-class PairsColumn(  # type: ignore[misc]  # the wider JSON type
-        _MaybeUnavailable, format_columns.ListDictColumn):
-    """Allowed address pairs; None when the cloud lacks the extension."""
-
-    extension = 'allowed-address-pairs'
-
-
-class LinesColumn(format_columns.ListColumn):
-    """A list of sentences: one per line in a table, a list in JSON."""
-
-    def human_readable(self) -> str:
-        return '\n'.join(str(v) for v in self._value or [])
-
-
-def _names(items: list[dict[str, Any]]) -> str:
-    return ', '.join(
-        f"{g['name']} ({g['id']})" if g.get('name') else g['id']
-        for g in items
-    )
-
-
-def _pairs(items: list[dict[str, Any]]) -> str:
-    return ', '.join(
-        f"{p['ip_address']} ({p.get('mac_address')})"
-        if p.get('mac_address') else p['ip_address']
-        for p in items
-    )
-
-
-# What a plain disable is refused with, in words (the Neutron error type
-# stays in the JSON for scripts).
-_REFUSAL = {
-    'AddressPairAndPortSecurityRequired':
-        'Neutron refuses a plain disable while the port has allowed '
-        'address pairs',
-    'PortSecurityPortHasSecurityGroup':
-        'Neutron refuses a plain disable while the port has security '
-        'groups',
-}
-
-
-class DisableColumn(cliff_columns.FormattableColumn[Any]):
-    """What ``port security disable`` would have to remove, and why.
-
-    The value is ``{'security_groups': [{'id', 'name'}],
-    'allowed_address_pairs': [...], 'neutron_refuses_plain_disable': type}``
-    (a list is None when the cloud lacks its extension), None when port
-    security is already off, or ``{'unavailable': 'port-security'}`` when
-    the cloud has no port-security extension (disable cannot work there).
-    """
-
-    def human_readable(self) -> str:
-        value = self._value
-        if value is None:
-            return 'nothing (port security is not enabled)'
-        if 'unavailable' in value:
-            return (f"{_unavailable(value['unavailable'])}: disable cannot "
-                    f"work on this cloud")
-        parts = []
-        if value['security_groups']:
-            parts.append('security groups '
-                         + _names(value['security_groups']))
-        if value['allowed_address_pairs']:
-            parts.append('allowed address pairs '
-                         + _pairs(value['allowed_address_pairs']))
-        if not parts:
-            return 'nothing'
-        reason = _REFUSAL.get(value['neutron_refuses_plain_disable'])
-        return '; '.join(parts) + (f' ({reason})' if reason else '')
-
-    def machine_readable(self) -> dict[str, Any] | None:
-        return self._value
-
-
-class ChangedColumn(cliff_columns.FormattableColumn[Any]):
-    """What a change added, removed, restored and skipped, as structure."""
-
-    def human_readable(self) -> str:
-        value = self._value or {}
-        parts = []
-        for action in ('added', 'removed', 'restored', 'skipped'):
-            items = value.get(action) or {}
-            groups = items.get('security_groups') or []
-            pairs = items.get('allowed_address_pairs') or []
-            if groups:
-                parts.append(f'{action} security groups {_names(groups)}')
-            if pairs:
-                parts.append(f'{action} allowed address pairs '
-                             f'{_pairs(pairs)}')
-        flag = value.get('port_security_enabled') or {}
-        if flag.get('before') != flag.get('after'):
-            parts.append(f"port_security_enabled {flag.get('before')} -> "
-                         f"{flag.get('after')}")
-        return '\n'.join(parts) or 'nothing'
-
-    def machine_readable(self) -> dict[str, Any] | None:
-        return self._value
+from osc_portsec import formats
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,10 +26,11 @@ class Column:
     name: str
     # The Neutron body key to ask for with fields=, None when computed.
     field: str | None = None
-    formatter: type[cliff_columns.FormattableColumn[Any]] | None = None
+    formatter: type[cliff_columns.FormattableColumn[Any]] = formats.Plain
 
 
 COLUMNS = {c.name: c for c in (
+    # ports: show, list, pair list, changes
     Column('id', 'id'),
     Column('name', 'name'),
     Column('status', 'status'),
@@ -183,52 +38,151 @@ COLUMNS = {c.name: c for c in (
     Column('device_owner', 'device_owner'),
     Column('device_id', 'device_id'),
     Column('mac_address', 'mac_address'),
-    Column('fixed_ips', 'fixed_ips', format_columns.ListDictColumn),
+    Column('fixed_ips', 'fixed_ips', formats.FixedIps),
     Column('port_security_enabled', 'port_security_enabled',
-           PortSecurityColumn),
-    Column('security_group_ids', 'security_groups', GroupIdsColumn),
-    Column('security_groups', None, GroupsColumn),
-    Column('allowed_address_pairs', 'allowed_address_pairs', PairsColumn),
-    Column('disable_would_remove', None, DisableColumn),
+           formats.PortSecurity),
+    Column('port_security', 'port_security_enabled', formats.OnOff),
+    Column('security_group_ids', 'security_groups', formats.GroupIds),
+    Column('security_groups', None, formats.Groups),
+    Column('allowed_address_pairs', 'allowed_address_pairs',
+           formats.Pairs),
+    Column('pairs', 'allowed_address_pairs', formats.Count),
+    Column('disable_would_remove', None, formats.DisableWouldRemove),
     Column('revision_number', 'revision_number'),
     Column('result'),
-    Column('changes', None, LinesColumn),
-    Column('changed', None, ChangedColumn),
+    Column('changes', None, formats.Lines),
+    Column('changed', None, formats.Changed),
     Column('ip_address', 'ip_address'),
+    # explain
+    Column('verdict'),
+    Column('decided_by'),
+    Column('rule', None, formats.Rule),
+    Column('reason'),
+    Column('fix', None, formats.Lines),
+    Column('backend', None, formats.Backend),
+    Column('differences', None, formats.Differences),
+    Column('replies'),
+    Column('port', None, formats.Port),
+    Column('packet', None, formats.Packet),
+    Column('considered', None, formats.Considered),
+    # vip
+    Column('subnet_id'),
+    Column('members', None, formats.Members),
+    Column('member_ids', None, formats.Lines),
+    Column('member_count', None, formats.Plain),
+    Column('vrrp_rules', None, formats.VrrpRules),
+    Column('created_rule_id'),
+    Column('held_by', None, formats.HeldBy),
+    Column('findings', None, formats.Lines),
+    Column('resource'),
 )}
 
-FORMATTERS = {c.name: c.formatter for c in COLUMNS.values() if c.formatter}
 
-SHOW_COLUMNS = (
-    'id', 'name', 'status', 'network_id', 'device_owner', 'device_id',
-    'mac_address', 'fixed_ips', 'port_security_enabled',
-    'security_group_ids', 'security_groups', 'allowed_address_pairs',
-    'disable_would_remove', 'revision_number',
-)
+@dataclasses.dataclass(frozen=True)
+class View:
+    """The columns of one command.
 
-LIST_COLUMNS = (
-    'id', 'name', 'network_id', 'device_owner', 'port_security_enabled',
-    'security_group_ids', 'allowed_address_pairs',
-)
-LIST_LONG_COLUMNS = LIST_COLUMNS + ('device_id', 'fixed_ips')
+    For a table, for the machine formats, and what ``--long`` adds to each.
+    """
 
-CHANGE_COLUMNS = (
-    'id', 'name', 'result', 'changes', 'changed', 'port_security_enabled',
-    'security_group_ids', 'allowed_address_pairs', 'revision_number',
-)
+    table: tuple[str, ...]
+    data: tuple[str, ...] = ()
+    long_table: tuple[str, ...] = ()
+    long_data: tuple[str, ...] = ()
 
-# What a command changing several ports shows by default: one line a port;
-# --long adds the state after the change.
-CHANGE_SHORT_COLUMNS = ('id', 'name', 'result', 'changes')
+    def names(self, machine: bool, long: bool) -> tuple[str, ...]:
+        base = (self.data or self.table) if machine else self.table
+        more = (self.long_data or self.long_table) if machine else (
+            self.long_table)
+        return tuple(dict.fromkeys(base + (more if long else ())))
 
-PAIR_COLUMNS = ('ip_address', 'mac_address')
+    def every(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.table + self.data + self.long_table
+                                   + self.long_data))
+
+
+_PORT = ('id', 'name', 'status', 'network_id', 'device_owner', 'device_id',
+         'mac_address', 'fixed_ips', 'port_security_enabled',
+         'security_group_ids', 'security_groups', 'allowed_address_pairs',
+         'disable_would_remove', 'revision_number')
+# A table names each group once, with its name (security_groups); JSON
+# keeps port show's security_group_ids too.
+SHOW = View(table=tuple(c for c in _PORT if c != 'security_group_ids'),
+            data=_PORT)
+LIST = View(
+    table=('id', 'name', 'port_security', 'pairs'),
+    data=('id', 'name', 'network_id', 'device_owner',
+          'port_security_enabled', 'security_group_ids',
+          'allowed_address_pairs'),
+    long_table=('network_id', 'device_owner', 'security_group_ids',
+                'allowed_address_pairs', 'device_id', 'fixed_ips'),
+    long_data=('device_id', 'fixed_ips'))
+PAIRS = View(('ip_address', 'mac_address'))
+_AFTER = ('port_security_enabled', 'security_group_ids',
+          'allowed_address_pairs', 'revision_number')
+# One port changed: the port after the change; the structure of the
+# change (``changed``) is for scripts, the table says it in words.
+CHANGE = View(table=('id', 'name', 'result', 'changes', *_AFTER),
+              data=('id', 'name', 'result', 'changes', 'changed', *_AFTER))
+# Several ports: one line a port; --long adds the state after the change.
+CHANGES = View(table=('id', 'name', 'result', 'changes'),
+               data=('id', 'name', 'result', 'changes'),
+               long_table=_AFTER, long_data=('changed', *_AFTER))
+EXPLAIN = View(('verdict', 'decided_by', 'rule', 'reason', 'fix', 'backend',
+                'differences', 'replies', 'port', 'packet'),
+               long_table=('considered',))
+VIP_SHOW = View(('id', 'name', 'ip_address', 'network_id', 'subnet_id',
+                 'status', 'members', 'vrrp_rules', 'created_rule_id',
+                 'held_by', 'findings'))
+VIP_LIST = View(table=('id', 'name', 'ip_address', 'member_count'),
+                data=('id', 'name', 'ip_address', 'network_id',
+                      'member_ids', 'created_rule_id'))
+VIP_STEPS = View(table=('resource', 'name', 'result', 'changes'),
+                 data=('resource', 'id', 'name', 'result', 'changes'))
+
+
+def select(view: View, parsed_args: argparse.Namespace) -> tuple[str, ...]:
+    """The columns to give cliff for this run's output format.
+
+    With ``-c`` every column of the view is available to pick from.
+    """
+    if getattr(parsed_args, 'columns', None):
+        return view.every()
+    machine = getattr(parsed_args, 'formatter', 'table') != 'table'
+    return view.names(machine, bool(getattr(parsed_args, 'long', False)))
 
 
 def fields(names: Iterable[str]) -> list[str]:
     """The Neutron fields to ask for to show ``names``."""
-    return [f for f in (COLUMNS[n].field for n in names) if f]
+    return list(dict.fromkeys(
+        f for f in (COLUMNS[n].field for n in names) if f))
+
+
+def _cell(name: str, value: Any) -> Any:
+    formatter = COLUMNS[name].formatter
+    if formatter is formats.Plain and value is not None:
+        return value  # a scalar is shown as it is
+    return formatter(value)
 
 
 def row(values: dict[str, Any], names: tuple[str, ...]) -> tuple:
-    """The formatted row of ``values`` for the columns ``names``."""
-    return utils.get_dict_properties(values, names, formatters=FORMATTERS)
+    """The formatted row of ``values`` for the columns ``names``.
+
+    A missing value is ``''`` in a table and null in JSON, never "None".
+    """
+    return tuple(_cell(n, values.get(n)) for n in names)
+
+
+def show(values: dict[str, Any], view: View,
+         parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], tuple]:
+    """``(columns, row)`` for a ``ShowOne``."""
+    names = select(view, parsed_args)
+    return names, row(values, names)
+
+
+def listed(items: Iterable[dict[str, Any]], view: View,
+           parsed_args: argparse.Namespace) -> tuple[tuple[str, ...], Any]:
+    """``(columns, rows)`` for a ``Lister``; rows stream as items come."""
+    names = select(view, parsed_args)
+    rows: Iterator[tuple] = (row(values, names) for values in items)
+    return names, rows if not isinstance(items, list) else list(rows)

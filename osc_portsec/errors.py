@@ -1,96 +1,29 @@
 """The one error boundary: every failure becomes one actionable sentence.
 
 Lower layers raise what happened: the SDK's and keystoneauth's exceptions as
-they come, and the facts below (a change whose outcome a lost reply hid, a
-journal that cannot be written). :func:`boundary` turns them into an
-``osc_lib`` ``CommandError`` once per invocation (per port for commands
-that change several). Neutron names each refusal in the response body
-(``NeutronError.type``); those names are stable API, unlike the wording of
-the message, so the mapping keys on them and falls back to the HTTP status.
+they come, and the facts of :mod:`osc_portsec.failures` (a change whose
+outcome a lost reply hid, a journal that cannot be written, a run rolled
+back). :func:`boundary` turns them into an ``osc_lib`` ``CommandError``
+once per invocation (per item for commands that work on several). Neutron
+names each refusal in the response body (``NeutronError.type``); those
+names are stable API, unlike the wording of the message, so the mapping
+keys on them and falls back to the HTTP status.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import re
-from typing import Any, Iterator
-import urllib.parse
+from typing import Iterator
 
 from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 from osc_lib import exceptions
 
-HANDLED = (sdk_exc.SDKException, ks_exc.ClientException)
+from osc_portsec import failures
+from osc_portsec.failures import Subject
 
-
-@dataclasses.dataclass(frozen=True)
-class Subject:
-    """What an invocation works on, for the sentence.
-
-    ``ref`` is the port as the user typed it ('' for none); ``change`` is
-    what the command changes (None for a read).
-    """
-
-    ref: str = ''
-    change: str | None = None
-
-
-class NotApplied(Exception):
-    """The connection failed during an update that Neutron did not apply."""
-
-    def __init__(self, cause: str, changed_by_other: bool = False,
-                 sent: bool = True):
-        super().__init__(cause)
-        self.cause = cause
-        self.changed_by_other = changed_by_other
-        # False when the connection failed before the request was sent.
-        self.sent = sent
-
-
-class MaybeApplied(Exception):
-    """The reply to an update was lost and the port cannot be re-read."""
-
-    def __init__(self, cause: str, port_id: str):
-        super().__init__(cause)
-        self.cause = cause
-        self.port_id = port_id
-
-
-class TooManyConflicts(Exception):
-    """Other clients changed the port on every attempt."""
-
-    def __init__(self, attempts: int):
-        super().__init__(attempts)
-        self.attempts = attempts
-
-
-class JournalUnwritable(Exception):
-    """The undo record of a change cannot be written."""
-
-    def __init__(self, path: str, reason: str, applied: Any = None):
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-        # The port after the change, when it was applied anyway.
-        self.applied = applied
-
-
-def neutron_error(exc: BaseException) -> tuple[str | None, str]:
-    """Return ``(type, message)`` from a Neutron error response."""
-    response = getattr(exc, 'response', None)
-    body: Any = None
-    if response is not None:
-        try:
-            body = response.json()
-        except Exception:  # noqa: BLE001 - not JSON: no type to read
-            body = None
-    if isinstance(body, dict) and isinstance(body.get('NeutronError'), dict):
-        err = body['NeutronError']
-        return err.get('type'), str(err.get('message') or '').strip()
-    details = getattr(exc, 'details', None)
-    return None, str(details or exc).strip()
-
+# What the boundary turns into a sentence.
+HANDLED = failures.HANDLED
 
 _BY_TYPE = {
     'PortSecurityPortHasSecurityGroup': (
@@ -127,46 +60,9 @@ _BY_TYPE = {
     ),
 }
 
-_ERRNO = re.compile(r'\[Errno -?\d+\] ([^\'")]+)')
-_URL = re.compile(r'(https?://[^\s:/]+(?::\d+)?)')
-
-
-def connection_problem(exc: BaseException) -> tuple[str, str]:
-    """``(endpoint, cause)`` of a connection failure, in a few words.
-
-    keystoneauth's message carries the whole urllib3 chain; the endpoint and
-    the innermost cause are what a user can act on (the rest is in --debug).
-    """
-    text = str(exc)
-    url = _URL.search(text)
-    endpoint = url.group(1) if url else 'the endpoint'
-    if url:
-        parsed = urllib.parse.urlsplit(url.group(1))
-        endpoint = f'{parsed.scheme}://{parsed.netloc}'
-    errno = _ERRNO.search(text)
-    if errno:
-        cause = errno.group(1).strip().rstrip('.').lower()
-    elif isinstance(exc, ks_exc.SSLError):
-        cause = 'TLS error'
-    elif isinstance(exc, ks_exc.ConnectTimeout) or 'timed out' in text:
-        cause = 'timed out'
-    elif 'RemoteDisconnected' in text or 'without response' in text:
-        cause = 'the connection closed without a reply'
-    elif 'reset' in text.lower():
-        cause = 'connection reset'
-    else:
-        cause = 'connection failed'
-    return endpoint, cause
-
-
-def never_sent(exc: BaseException) -> bool:
-    """Whether a connection failure happened before a request was sent."""
-    text = str(exc)
-    return 'NewConnectionError' in text or 'Name or service' in text
-
 
 def _connection(exc: BaseException, subject: Subject) -> str:
-    endpoint, cause = connection_problem(exc)
+    endpoint, cause = failures.connection_problem(exc)
     where = f' while handling port {subject.ref}' if subject.ref else ''
     return (
         f"Cannot reach the cloud at {endpoint}{where} ({cause}); check that "
@@ -185,13 +81,13 @@ def _auth(detail: str) -> str:
 
 def _facts(exc: BaseException, subject: Subject) -> str | None:
     ref = subject.ref
-    if isinstance(exc, NotApplied) and not exc.sent:
+    if isinstance(exc, failures.NotApplied) and not exc.sent:
         return (
             f"The update of port {ref} never reached Neutron ({exc.cause}), "
             f"so nothing was changed; check that the service is running and "
             f"reachable, then run the command again."
         )
-    if isinstance(exc, NotApplied):
+    if isinstance(exc, failures.NotApplied):
         other = (' (another client changed the port meanwhile)'
                  if exc.changed_by_other else '')
         return (
@@ -199,19 +95,19 @@ def _facts(exc: BaseException, subject: Subject) -> str | None:
             f"{ref} ({exc.cause}); a re-read shows the change was not "
             f"applied{other}; run the command again."
         )
-    if isinstance(exc, MaybeApplied):
+    if isinstance(exc, failures.MaybeApplied):
         return (
             f"The reply to the update of port {ref} was lost ({exc.cause}) "
             f"and the port cannot be re-read, so the change may have been "
             f"applied; check with 'openstack port security show "
             f"{exc.port_id}' once Neutron answers."
         )
-    if isinstance(exc, TooManyConflicts):
+    if isinstance(exc, failures.TooManyConflicts):
         return (
             f"Port {ref} changed {exc.attempts} times while this command was "
             f"updating it, so nothing was applied; run the command again."
         )
-    if isinstance(exc, JournalUnwritable):
+    if isinstance(exc, failures.JournalUnwritable):
         if exc.applied is not None:
             return (
                 f"Port {ref} was changed (revision "
@@ -228,8 +124,68 @@ def _facts(exc: BaseException, subject: Subject) -> str | None:
     return None
 
 
+# Who Neutron 29's default policy (neutron/conf/policies/*.py) lets pass
+# each rule its 403 names; the rule names are stable, the message text
+# "(rule:a and rule:b) is disallowed by policy" lists those it checked.
+_NET_OWNER = "a member of the project that owns the port's network"
+_POLICY = {
+    'update_port': "a member of the port's own project",
+    'update_port:port_security_enabled': _NET_OWNER,
+    'update_port:allowed_address_pairs': _NET_OWNER,
+    'update_port:allowed_address_pairs:ip_address': _NET_OWNER,
+    'update_port:allowed_address_pairs:mac_address': _NET_OWNER,
+    'update_port:fixed_ips': _NET_OWNER,
+    'create_port': "a member of the network's own project (or any project "
+                   "on a shared network)",
+    'delete_port': "a member of the port's own project",
+    'create_security_group_rule': "a member of the security group's own "
+                                  "project",
+    'delete_security_group_rule': "a member of the security group's own "
+                                  "project",
+}
+_RULE = re.compile(r'rule:([\w:.-]+)')
+
+
+def _forbidden(port: str, what: str, detail: str) -> str:
+    rules = list(dict.fromkeys(_RULE.findall(detail)))
+    who = [f'{rule}: an admin or {_POLICY[rule]}'
+           for rule in rules if rule in _POLICY]
+    if not who:
+        return (
+            f"You are not allowed to change {what} on port {port} (Neutron: "
+            f"{detail}); this cloud's policy decides who may, so ask an "
+            f"admin."
+        )
+    return (
+        f"You are not allowed to change {what} on port {port} (Neutron: "
+        f"{detail}); by Neutron's default policy " + '; '.join(who)
+        + ", so ask one of them."
+    )
+
+
+def _rollback(exc: failures.PartlyDone, subject: Subject) -> str:
+    text = explain(exc.cause, subject)
+    undone = [u.what for u in exc.undone if not u.left]
+    left = [f"{u.what} (remove it with '{u.by_hand}')"
+            for u in exc.undone if u.left]
+    if undone:
+        text += ' Rolled back: ' + '; '.join(undone) + '.'
+    if left:
+        text += (' The rollback failed, so this is left: '
+                 + '; '.join(left) + '.')
+    if not exc.undone:
+        text += ' Nothing had been changed.'
+    return text
+
+
 def explain(exc: BaseException, subject: Subject = Subject()) -> str:
     """One actionable sentence for ``exc``, raised handling ``subject``."""
+    if isinstance(exc, failures.About):
+        return explain(exc.cause, exc.subject)
+    if isinstance(exc, failures.PartlyDone):
+        return _rollback(exc, subject)
+    if isinstance(exc, exceptions.CommandError):
+        return str(exc)
     fact = _facts(exc, subject)
     if fact:
         return fact
@@ -238,7 +194,7 @@ def explain(exc: BaseException, subject: Subject = Subject()) -> str:
     if isinstance(exc, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout)):
         return _connection(exc, subject)
     if isinstance(exc, ks_exc.ConnectionError):
-        endpoint, cause = connection_problem(exc)
+        endpoint, cause = failures.connection_problem(exc)
         return (
             f"Cannot talk to the cloud at {endpoint} ({cause}); check the "
             f"cloud's endpoints and your network, then try again."
@@ -254,7 +210,7 @@ def explain(exc: BaseException, subject: Subject = Subject()) -> str:
 
 
 def _http(exc: BaseException, subject: Subject) -> str:
-    err_type, message = neutron_error(exc)
+    err_type, message = failures.neutron_error(exc)
     status = getattr(exc, 'status_code', None)
     detail = message.rstrip('.') or f'HTTP {status}'
     port = subject.ref
@@ -263,13 +219,7 @@ def _http(exc: BaseException, subject: Subject) -> str:
     if port and err_type in _BY_TYPE:
         return _BY_TYPE[err_type].format(port=port, detail=detail)
     if port and status == 403:
-        what = subject.change or 'port security'
-        return (
-            f"You are not allowed to change {what} on port {port} (Neutron: "
-            f"{detail}); by default only an admin or a member of the project "
-            f"that owns the port's network may change port security and "
-            f"allowed address pairs, so ask one of them."
-        )
+        return _forbidden(port, subject.change or 'port security', detail)
     if port and status == 404:
         return (
             f"Port {port} was not found ({detail}); check the name or ID with "
@@ -289,13 +239,19 @@ def _http(exc: BaseException, subject: Subject) -> str:
            f"{detail}."
 
 
-BOUNDARY = (*HANDLED, NotApplied, MaybeApplied, TooManyConflicts,
-            JournalUnwritable)
+BOUNDARY = (*HANDLED, failures.NotApplied, failures.MaybeApplied,
+            failures.TooManyConflicts, failures.JournalUnwritable,
+            failures.About, failures.PartlyDone)
 
 
 @contextlib.contextmanager
 def boundary(subject: Subject = Subject()) -> Iterator[None]:
-    """The one place where failures become the user's sentence."""
+    """The one place where failures become the user's sentence.
+
+    Entered once per invocation by the command base class
+    (:mod:`osc_portsec.v2.common`), and once per item by a command that
+    works on several.
+    """
     try:
         yield
     except BOUNDARY as exc:

@@ -18,7 +18,7 @@ import os
 from typing import Any, Iterator, TYPE_CHECKING
 import uuid
 
-from osc_portsec import errors
+from osc_portsec import failures
 from osc_portsec import port_state
 
 if TYPE_CHECKING:
@@ -49,6 +49,10 @@ def append(entry: dict[str, Any]) -> str:
     # makedirs does not change the mode of a directory that already exists.
     os.chmod(folder, 0o700)
     target = os.path.join(folder, FILE_NAME)
+    if not os.path.exists(target):
+        LOG.warning('Started the journal %s: it records what each change '
+                    'removes, so that --restore (and vip restore) can put '
+                    'it back.', target)
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, 'a', encoding='utf-8') as stream:
         os.fchmod(stream.fileno(), 0o600)
@@ -58,7 +62,7 @@ def append(entry: dict[str, Any]) -> str:
     return target
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(
         timespec='seconds'
     )
@@ -75,7 +79,7 @@ class Recorder:
     def intend(self, port: Port, plan: changes.Plan) -> None:
         self._intent = uuid.uuid4().hex
         entry = {
-            'id': self._intent, 'phase': 'intent', 'time': _now(),
+            'id': self._intent, 'phase': 'intent', 'time': now(),
             'command': self.command,
             'cloud': self.cloud.get('name'),
             'auth_url': self.cloud.get('auth_url'),
@@ -87,7 +91,7 @@ class Recorder:
             append(entry)
         except OSError as exc:
             if plan.removes:
-                raise errors.JournalUnwritable(path(), _why(exc)) from exc
+                raise failures.JournalUnwritable(path(), _why(exc)) from exc
             LOG.warning('The journal %s cannot be written (%s); the change '
                         'is made without a record.', path(), _why(exc))
             self._intent = None
@@ -95,12 +99,12 @@ class Recorder:
     def applied(self, before: Port, after: Port) -> None:
         if self._intent is None:
             return
-        entry = {'id': self._intent, 'phase': 'applied', 'time': _now(),
+        entry = {'id': self._intent, 'phase': 'applied', 'time': now(),
                  'port_id': after.id, 'after': port_state.state(after)}
         try:
             append(entry)
         except OSError as exc:
-            raise errors.JournalUnwritable(
+            raise failures.JournalUnwritable(
                 path(), _why(exc), applied=after
             ) from exc
 
@@ -119,18 +123,81 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _lines() -> Iterator[dict[str, Any]]:
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _state(value: Any) -> bool:
+    """A port's state as :func:`osc_portsec.port_state.state` writes it."""
+    if value is None:
+        return True
+    if not isinstance(value, dict):
+        return False
+    pairs = value.get('allowed_address_pairs')
+    groups = value.get('security_group_ids')
+    return (pairs is None or (isinstance(pairs, list) and all(
+        isinstance(p, dict) and isinstance(p.get('ip_address'), str)
+        for p in pairs))) and (groups is None or _strings(groups))
+
+
+def _vip(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(k), str)
+        for k in ('name', 'network_id', 'ip_address')) and all(
+        _strings(value.get(k) or []) for k in ('members', 'kept'))
+
+
+# What each kind of line must hold to be read; anything else is damaged
+# or was not written by this tool.
+_VALID = {
+    'intent': lambda e: isinstance(e.get('port_id'), str) and _state(
+        e.get('before')),
+    'applied': lambda e: _state(e.get('after')),
+    'vip-deleted': lambda e: _vip(e.get('vip')),
+    None: lambda e: isinstance(e.get('port_id'), str) and _state(
+        e.get('before')) and _state(e.get('after')),
+}
+
+
+def _read(line: str) -> dict[str, Any] | None:
     try:
-        with open(path(), encoding='utf-8') as stream:
-            for line in stream:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(entry, dict):
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict):
+        return None
+    check = _VALID.get(entry.get('phase'), lambda e: False)
+    return entry if check(entry) else None
+
+
+def _lines() -> Iterator[dict[str, Any]]:
+    """Every record, oldest first; a line that is not one is skipped.
+
+    Each skipped line is named by its number in a warning, once a run,
+    and every other record is still read.
+    """
+    try:
+        with open(path(), encoding='utf-8', errors='replace') as stream:
+            for number, line in enumerate(stream, 1):
+                entry = _read(line) if line.strip() else {}
+                if entry is None:
+                    _damaged(number)
+                elif entry:
                     yield entry
     except FileNotFoundError:
         return
+
+
+_WARNED: set[tuple[str, int]] = set()
+
+
+def _damaged(number: int) -> None:
+    if (path(), number) in _WARNED:
+        return
+    _WARNED.add((path(), number))
+    LOG.warning('Line %d of the journal %s is damaged or is not a record '
+                'of this tool; it is skipped, and the other records are '
+                'read.', number, path())
 
 
 def entries() -> Iterator[dict[str, Any]]:

@@ -25,7 +25,7 @@ def _describe(port: Any, how: list[str]) -> str:
 
 
 def _ambiguous(
-    ref: str, found: dict[str, tuple[Any, list[str]]], net_id: str | None
+    ref: str, found: 'Found', net_id: str | None
 ) -> exceptions.CommandError:
     candidates = '; '.join(_describe(p, how) for p, how in found.values())
     networks = {p.network_id for p, _ in found.values()}
@@ -72,6 +72,48 @@ def network_id(client: Any, network: str | None) -> str | None:
         raise duplicate from None
 
 
+def _no_groups_api(ref: str) -> exceptions.CommandError:
+    return exceptions.CommandError(
+        f"Neutron answered 404 to the security group list: this cloud does "
+        f"not have Neutron's security-group extension, so --security-group "
+        f"'{ref}' cannot be used here; the cloud operator enables it with "
+        f"[securitygroup] enable_security_group = true."
+    )
+
+
+def security_group(client: Any, ref: str) -> Any:
+    """The one security group ``ref`` (name or ID) names, with its rules.
+
+    One request, as :func:`network_id`: a UUID-like value is read by ID,
+    a name is listed by name (two groups of that name are refused). A
+    group's body carries its rules, so no second request lists them.
+    """
+    ref = values.nonblank(ref, 'security group')
+    try:
+        if values.is_uuid_like(ref):
+            try:
+                found = [client.get_security_group(
+                    values.canonical_uuid(ref))]
+            except sdk_exc.NotFoundException:
+                # The group may still be named like a UUID.
+                found = list(client.security_groups(name=ref))
+        else:
+            found = list(client.security_groups(name=ref))
+    except sdk_exc.NotFoundException:
+        raise _no_groups_api(ref) from None
+    if len(found) > 1:
+        raise exceptions.CommandError(
+            f"More than one security group is named '{ref}'; give the "
+            f"security group ID."
+        )
+    if not found:
+        raise exceptions.CommandError(
+            f"Security group '{ref}' was not found; check it with "
+            f"'openstack security group list'."
+        )
+    return found[0]
+
+
 def security_groups(client: Any, refs: Iterable[str]) -> dict[str, str]:
     """Resolve security group names or IDs; ID to name, in order.
 
@@ -80,28 +122,7 @@ def security_groups(client: Any, refs: Iterable[str]) -> dict[str, str]:
     checked = [values.nonblank(ref, 'security group') for ref in refs]
     groups = {}
     for ref in checked:
-        try:
-            group = client.find_security_group(ref, ignore_missing=False)
-        except sdk_exc.NotFoundException as exc:
-            if getattr(exc, 'response', None) is not None:
-                # Neutron's own 404 for the list: no such collection. The
-                # SDK's "not found" for a name carries no response.
-                raise exceptions.CommandError(
-                    f"Neutron answered 404 to the security group list: this "
-                    f"cloud does not have Neutron's security-group "
-                    f"extension, so --security-group '{ref}' cannot be used "
-                    f"here; the cloud operator enables it with "
-                    f"[securitygroup] enable_security_group = true."
-                ) from None
-            raise exceptions.CommandError(
-                f"Security group '{ref}' was not found; check it with "
-                f"'openstack security group list'."
-            ) from None
-        except sdk_exc.DuplicateResource:
-            raise exceptions.CommandError(
-                f"More than one security group is named '{ref}'; give the "
-                f"security group ID."
-            ) from None
+        group = security_group(client, ref)
         groups[group.id] = group.name or ''
     return groups
 
@@ -126,15 +147,49 @@ def port_queries(ref: str, net_id: str | None) -> list[tuple[str, dict]]:
     cannot share a request.
     """
     narrow = {'network_id': net_id} if net_id else {}
-    queries: list[tuple[str, dict]] = []
+    filters = {
+        'ID': lambda value: {'id': value},
+        'name': lambda value: {'name': value, **narrow},
+        'fixed IP': lambda value: {'fixed_ips': [f'ip_address={value}'],
+                                   **narrow},
+    }
+    return [(how, filters[how](value)) for how, value in _readings(ref)]
+
+
+Found = dict[str, tuple[Any, list[str]]]
+
+
+def _readings(ref: str) -> list[tuple[str, str]]:
+    """What ``ref`` may mean: ``(how, value)`` for ID, name and fixed IP."""
+    readings = []
     if values.is_uuid_like(ref):
-        queries.append(('ID', {'id': values.canonical_uuid(ref)}))
-    queries.append(('name', {'name': ref, **narrow}))
+        readings.append(('ID', values.canonical_uuid(ref)))
+    readings.append(('name', ref))
     if values.is_ip_like(ref):
-        ip = values.lookup_ip(ref)
-        queries.append(('fixed IP', {'fixed_ips': [f'ip_address={ip}'],
-                                     **narrow}))
-    return queries
+        readings.append(('fixed IP', values.lookup_ip(ref)))
+    return readings
+
+
+def _matches(port: Any, how: str, value: str) -> bool:
+    if how == 'ID':
+        return bool(port.id == value)
+    if how == 'name':
+        return bool(port.name == value)
+    return any(ip.get('ip_address') == value for ip in port.fixed_ips or [])
+
+
+def _one(ref: str, found: Found, net_id: str | None) -> Any:
+    """The one port of ``found``; ambiguous or missing is an error."""
+    if len(found) > 1:
+        raise _ambiguous(ref, found, net_id)
+    if not found:
+        where = f" on network {net_id}" if net_id else ''
+        raise exceptions.CommandError(
+            f"No port with ID, name or fixed IP '{ref}' was found{where}; "
+            f"check it with 'openstack port list'."
+        )
+    port, _ = next(iter(found.values()))
+    return port
 
 
 def find_port(client: Any, ref: str, net_id: str | None = None) -> Any:
@@ -147,7 +202,7 @@ def find_port(client: Any, ref: str, net_id: str | None = None) -> Any:
     distinct port is an error listing them all.
     """
     ref = values.nonblank(ref, 'port')
-    found: dict[str, tuple[Any, list[str]]] = {}
+    found: Found = {}
     for how, query in port_queries(ref, net_id):
         for port in client.ports(**query):
             if how == 'ID' and net_id and port.network_id != net_id:
@@ -157,16 +212,25 @@ def find_port(client: Any, ref: str, net_id: str | None = None) -> Any:
                     f"port's own network, or leave --network out."
                 )
             found.setdefault(port.id, (port, []))[1].append(how)
-    if len(found) > 1:
-        raise _ambiguous(ref, found, net_id)
-    if not found:
-        where = f" on network {net_id}" if net_id else ''
-        raise exceptions.CommandError(
-            f"No port with ID, name or fixed IP '{ref}' was found{where}; "
-            f"check it with 'openstack port list'."
-        )
-    port, _ = next(iter(found.values()))
-    return port
+    return _one(ref, found, net_id)
+
+
+def pick_port(ref: str, ports: Iterable[Any],
+              net_id: str | None = None) -> Any | None:
+    """The one port of ``ports`` (already read) that ``ref`` names.
+
+    The same readings and the same ambiguity rule as :func:`find_port`
+    (a port named like another port's fixed IP is two candidates, an
+    error listing both), without a request; None when none matches.
+    """
+    ref = values.nonblank(ref, 'port')
+    readings = _readings(ref)
+    found: Found = {}
+    for port in ports:
+        for how, value in readings:
+            if _matches(port, how, value):
+                found.setdefault(port.id, (port, []))[1].append(how)
+    return _one(ref, found, net_id) if found else None
 
 
 def project_id(identity: Any, auth_ref: Any, value: str) -> str:

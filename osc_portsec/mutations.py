@@ -184,3 +184,30 @@ def _with_records(found: Sequence[Found], records: Sequence[Any]
         else Prepared(ref, record=record)
         for (ref, _), record in zip(found, records)
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class VipJoin(Mutation):
+    """A member joins a VIP: the address as a pair, and the VRRP group."""
+
+    address: str = ''
+    group: tuple[str, str] | None = None
+    journal_name: str = 'vip set'  # type: ignore[misc]
+    what = 'allowed address pairs'
+
+    def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
+        return plans.vip_join(port, prepared.ref, self.address, self.group)
+
+
+@dataclasses.dataclass(frozen=True)
+class VipLeave(Mutation):
+    """A member leaves a VIP: only the pair the VIP gave it goes."""
+
+    address: str = ''
+    group: tuple[str, str] | None = None
+    pair: bool = True
+    journal_name: str = 'vip unset'  # type: ignore[misc]
+    what = 'allowed address pairs'
+
+    def plan(self, port: Port, prepared: Prepared) -> changes.Plan:
+        return plans.vip_leave(port, self.address, self.group, self.pair)

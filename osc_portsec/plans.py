@@ -140,6 +140,34 @@ def disable(port: Port, names: Names, ref: str) -> Plan:
     return Plan(attrs=attrs, changes=done)
 
 
+def _groups_on(port: Port, ref: str, groups: Names, restored: Names,
+               attrs: dict[str, Any]) -> list[Change]:
+    """Add ``groups``, put back ``restored``; say those already there."""
+    current = list(port.security_group_ids or [])
+    wanted = {**restored, **groups}
+    new = [sg for sg in wanted if sg not in current]
+    if new:
+        port_state.require_groups(port, ref)
+        attrs['security_group_ids'] = current + new
+    done = [changes.group('restore' if sg in restored else 'add', sg,
+                          wanted[sg]) for sg in new]
+    return done + [changes.group('skip', sg, restored[sg], 'present')
+                   for sg in restored if sg in current and sg not in groups]
+
+
+def _pairs_back(port: Port, ref: str, restore_pairs: Sequence[Mapping[
+        str, Any]], attrs: dict[str, Any]) -> list[Change]:
+    if not restore_pairs:
+        return []
+    port_state.require_pairs(port, ref, 'restored')
+    change = _pairs.merge_pairs(
+        port.allowed_address_pairs or [],
+        [_pairs.as_pair(p) for p in restore_pairs], port.mac_address)
+    if change.changed:
+        attrs['allowed_address_pairs'] = change.pairs
+    return [_pair('restore', p) for p in change.changed] + _skipped(change)
+
+
 def enable(
     port: Port,
     ref: str,
@@ -154,38 +182,21 @@ def enable(
     ``restore_pairs`` are put back (``--restore``); pairs can only exist
     once port security is on, so they go in the same request. ``notes``
     (what --restore cannot put back, a port that changed since) are
-    reported first.
+    reported first. A restore that finds a part already back says so for
+    each part: the flag, each group, each pair.
     """
     port_state.require_port_security(port, ref)
     attrs: dict[str, Any] = {}
     done = list(notes)
+    restoring = bool(restored_groups or restore_pairs)
     if not port.is_port_security_enabled:
         attrs['is_port_security_enabled'] = True
         done.append(Change('enable', 'port_security'))
-    current_groups = list(port.security_group_ids or [])
-    restored_groups = restored_groups or {}
-    wanted = {**restored_groups, **groups}
-    new_groups = [sg for sg in wanted if sg not in current_groups]
-    if new_groups:
-        port_state.require_groups(port, ref)
-        attrs['security_group_ids'] = current_groups + new_groups
-        done += [
-            changes.group('restore' if sg in restored_groups else 'add', sg,
-                          wanted[sg])
-            for sg in new_groups
-        ]
-    if restore_pairs:
-        port_state.require_pairs(port, ref, 'restored')
-        change = _pairs.merge_pairs(
-            port.allowed_address_pairs or [],
-            [_pairs.as_pair(p) for p in restore_pairs],
-            port.mac_address,
-        )
-        if change.changed:
-            attrs['allowed_address_pairs'] = change.pairs
-        done += [_pair('restore', p) for p in change.changed]
-        done += _skipped(change)
-    if not attrs:
+    elif restoring:
+        done.append(Change('none', 'port_security', {'enabled': True}))
+    done += _groups_on(port, ref, groups, restored_groups or {}, attrs)
+    done += _pairs_back(port, ref, restore_pairs, attrs)
+    if not attrs and not restoring:
         done.append(Change('none', 'port_security', {'enabled': True}))
     return Plan(attrs=attrs, changes=done,
                 warnings=_no_group(port, ref, attrs))
@@ -203,3 +214,54 @@ def _no_group(port: Port, ref: str, attrs: dict[str, Any]) -> list[str]:
         f"port security on and no group drops all traffic on ML2/OVN; "
         f"add one with --security-group."
     ]
+
+
+def vip_join(port: Port, ref: str, address: str,
+             group: tuple[str, str] | None) -> Plan:
+    """A VIP's pair on a member (its own MAC), and the group, at once.
+
+    The member's own MAC: OVN (Neutron 29) refuses other MACs but VRRP's,
+    and keepalived sends from the interface's MAC by default.
+    """
+    plan = pair_add(port, [_pairs.Pair(address, port.mac_address)], ref)
+    current = list(port.security_group_ids or [])
+    if not group or group[0] in current:
+        return plan
+    return changes.extend(
+        plan, {'security_group_ids': current + [group[0]]},
+        [changes.group('add', group[0], group[1])])
+
+
+def _is_vip_pair(pair: Mapping[str, Any], address: str, mac: str) -> bool:
+    return (_pairs.pair_key(pair, mac)
+            == _pairs.pair_key(_pairs.Pair(address), mac))
+
+
+def vip_leave(port: Port, address: str,
+              group: tuple[str, str] | None = None,
+              pair: bool = True) -> Plan:
+    """Take the VIP's pair (the address with the member's MAC) off a member.
+
+    Every other pair stays, the same address with another MAC (a VRRP
+    virtual MAC the operator added) included. With ``group`` (a rollback)
+    also the group that run added; without ``pair`` (a rollback where the
+    pair was there before) only that group.
+    """
+    if pair and not port_state.has_field(port, 'allowed_address_pairs'):
+        # A cloud without the extension: there is no pair to take off.
+        return Plan(changes=[Change('note', 'extension', {
+            'what': "the VIP's allowed address pair",
+            'extension': 'allowed-address-pairs'})])
+    current = list(port.allowed_address_pairs or [])
+    mac = port.mac_address
+    gone = [p for p in current if pair and _is_vip_pair(p, address, mac)]
+    attrs: dict[str, Any] = {}
+    done = [_pair('remove', p) for p in gone]
+    if gone:
+        attrs['allowed_address_pairs'] = [p for p in current
+                                          if p not in gone]
+    groups = list(port.security_group_ids or [])
+    if group and group[0] in groups:
+        attrs['security_group_ids'] = [g for g in groups if g != group[0]]
+        done.append(changes.group('remove', group[0], group[1]))
+    return Plan(attrs=attrs, changes=done)

@@ -6,7 +6,7 @@ reported the flag at all, what a change would make of it.
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any, Mapping, TYPE_CHECKING
 
 from osc_lib import exceptions
 
@@ -116,7 +116,7 @@ def require_groups(port: Port, ref: str) -> None:
             'security groups cannot be added')
 
 
-def predicted(port: Port, attrs: dict[str, Any]) -> Port:
+def predicted(port: Port, attrs: Mapping[str, Any]) -> Port:
     """A copy of ``port`` with ``attrs`` applied, as Neutron would store it."""
     values = port.to_dict(computed=False)
     # to_dict fills in the SDK's defaults; keep absent fields absent so the

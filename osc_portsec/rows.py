@@ -67,9 +67,11 @@ def port_values(port: Port, names: Names) -> dict[str, Any]:
         'mac_address': port.mac_address,
         'fixed_ips': [dict(ip) for ip in port.fixed_ips or []],
         'port_security_enabled': current['port_security_enabled'],
+        'port_security': current['port_security_enabled'],
         'security_group_ids': current['security_group_ids'],
         'security_groups': _groups(current['security_group_ids'], names),
         'allowed_address_pairs': current['allowed_address_pairs'],
+        'pairs': current['allowed_address_pairs'],
         'disable_would_remove': disable_would_remove(port, names),
         'revision_number': port.revision_number,
     }

@@ -1,16 +1,20 @@
 """Run a mutation on one port, one way: look up, prepare, plan, update,
-journal, report.
+journal, report; and roll back a run that failed part-way.
 
 The command modules stay thin (OSC imports them on every ``openstack`` run);
 the work happens here, imported only when a mutation actually runs. Nothing
-here calls back into a command: what it needs travels as arguments.
+here calls back into a command: what it needs travels as arguments. A
+failure is raised as it came, with the port it concerns attached
+(:class:`~osc_portsec.failures.About`): the command's one boundary makes the
+sentence.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, TYPE_CHECKING
+from typing import Any, Sequence, TYPE_CHECKING
 
+from osc_portsec import failures
 from osc_portsec import journal
 from osc_portsec import lookup
 from osc_portsec import rows
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     from openstack.network.v2.port import Port
 
     from osc_portsec import mutations
+    from osc_portsec import rollback
 
 LOG = logging.getLogger(__name__)
 
@@ -49,8 +54,9 @@ def change_port(
     dry_run: bool,
 ) -> dict[str, Any]:
     """Change the port ``ref``; the values of the change columns."""
-    port = lookup.find_port(client, ref, net_id)
-    prepared = mutation.prepare(client, port, ref, cloud.get('auth_url'))
+    with failures.about(failures.Subject(ref, mutation.what)):
+        port = lookup.find_port(client, ref, net_id)
+        prepared = mutation.prepare(client, port, ref, cloud.get('auth_url'))
     return change_found(client, port, prepared, mutation, cloud, dry_run)
 
 
@@ -67,10 +73,57 @@ def change_found(
         journal.Dry() if dry_run
         else journal.Recorder(mutation.journal_name, cloud)
     )
-    outcome = update.apply(
-        client, port, lambda current: mutation.plan(current, prepared),
-        recorder, dry_run=dry_run,
-    )
+    with failures.about(failures.Subject(prepared.ref, mutation.what)):
+        outcome = update.apply(
+            client, port, lambda current: mutation.plan(current, prepared),
+            recorder, dry_run=dry_run,
+        )
     for warning in outcome.plan.warnings:
         LOG.warning(warning)
     return rows.change_values(outcome)
+
+
+def roll_back(client: Proxy, plan: Sequence[rollback.Undo],
+              cloud: dict[str, Any]) -> tuple[failures.Undone, ...]:
+    """Run a rollback plan, newest step first; how each step ended.
+
+    A member's step is a mutation through :func:`change_found`
+    (conditional, journalled, so a concurrent change to the member is
+    kept); a step that fails is reported with the command that removes
+    what it left, and the others still run.
+    """
+    done = []
+    for step in reversed(plan):
+        try:
+            _undo(client, step, cloud)
+        except _UNDO_FAILED as exc:
+            LOG.debug('undo of %s failed: %s', step.what, exc)
+            done.append(failures.Undone(step.what, step.by_hand, left=True))
+            continue
+        done.append(failures.Undone(step.what, step.by_hand))
+    return tuple(done)
+
+
+_UNDO_FAILED = (*failures.HANDLED, failures.About, failures.NotApplied,
+                failures.MaybeApplied, failures.TooManyConflicts,
+                failures.JournalUnwritable)
+
+
+def _undo(client: Proxy, step: rollback.Undo, cloud: dict[str, Any]) -> None:
+    from osc_portsec import mutations
+
+    if step.kind == 'delete_port':
+        client.delete_port(step.target, ignore_missing=True)
+    elif step.kind == 'delete_rule':
+        client.delete_security_group_rule(step.target, ignore_missing=True)
+    elif step.kind == 'untag':
+        client.remove_tag(client.get_port(step.target), step.detail['tag'])
+    elif step.kind == 'leave':
+        mutation = mutations.VipLeave(
+            step.detail['address'], step.detail.get('group'),
+            pair=step.detail.get('pair', True), journal_name='vip rollback')
+        port = client.get_port(step.target)
+        change_found(client, port, mutations.Prepared(step.target),
+                     mutation, cloud, False)
+    else:
+        raise ValueError(f'no undo for {step.kind}')

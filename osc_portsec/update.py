@@ -21,7 +21,7 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from osc_portsec import changes
-from osc_portsec import errors
+from osc_portsec import failures
 from osc_portsec import port_state
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Recorder(Protocol):
     def applied(self, before: Port, after: Port) -> None: ...
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Outcome:
     """The port before and after a mutation."""
 
@@ -54,7 +54,7 @@ class Outcome:
     plan: changes.Plan
     result: str  # 'updated', 'unchanged' or 'dry-run'
     attempts: int
-    notes: list[changes.Change] = dataclasses.field(default_factory=list)
+    notes: tuple[changes.Change, ...] = ()
 
 
 def _if_match_unsupported(client: Proxy, exc: Exception) -> bool:
@@ -67,7 +67,7 @@ def _if_match_unsupported(client: Proxy, exc: Exception) -> bool:
         return False
     try:
         return client.find_extension('revision-if-match') is None
-    except errors.HANDLED:
+    except failures.HANDLED:
         return False
 
 
@@ -99,25 +99,25 @@ def settle(client: Proxy, before: Port, plan: changes.Plan,
     Raises NotApplied when a re-read shows the change is not in effect,
     MaybeApplied when the port cannot be read again.
     """
-    _, cause = errors.connection_problem(exc)
-    if errors.never_sent(exc):
-        raise errors.NotApplied(cause, sent=False) from exc
+    _, cause = failures.connection_problem(exc)
+    if failures.never_sent(exc):
+        raise failures.NotApplied(cause, sent=False) from exc
     expected = port_state.predicted(before, plan.attrs)
     for read in range(SETTLE_READS):
         try:
             current = client.get_port(before.id)
             break
-        except errors.HANDLED as again:
+        except failures.HANDLED as again:
             LOG.debug('re-read %d of port %s failed: %s', read + 1,
                       before.id, again)
             sleep(SETTLE_DELAY)
     else:
-        raise errors.MaybeApplied(cause, before.id) from exc
+        raise failures.MaybeApplied(cause, before.id) from exc
     if port_state.matches(current, expected) and (
         current.revision_number != before.revision_number
     ):
         return current
-    raise errors.NotApplied(
+    raise failures.NotApplied(
         cause,
         changed_by_other=current.revision_number != before.revision_number,
     ) from exc
@@ -125,7 +125,7 @@ def settle(client: Proxy, before: Port, plan: changes.Plan,
 
 def _send(client: Proxy, port: Port, plan: changes.Plan, conditional: bool,
           recorder: Recorder, sleep: Callable[[float], None],
-          ) -> tuple[Port | None, list[changes.Change], str]:
+          ) -> tuple[Port | None, tuple[changes.Change, ...], str]:
     """Send one update: ``(after, notes, '')`` or ``(None, [], why)``.
 
     ``why`` is ``'conflict'`` after a 412 (re-read and plan again) or
@@ -140,21 +140,21 @@ def _send(client: Proxy, port: Port, plan: changes.Plan, conditional: bool,
     except sdk_exc.PreconditionFailedException:
         LOG.debug('port %s changed since revision %s was read; re-reading',
                   port.id, revision)
-        return None, [], 'conflict'
+        return None, (), 'conflict'
     except _LOST as exc:
         after = settle(client, port, plan, exc, sleep)
-        _, cause = errors.connection_problem(exc)
+        _, cause = failures.connection_problem(exc)
         LOG.warning('The reply to the update of port %s was lost (%s); a '
                     're-read shows the change was applied.', port.id, cause)
         recorder.applied(port, after)
-        return after, [changes.Change('note', 'reply', {'cause': cause})], ''
+        return after, (changes.Change('note', 'reply', {'cause': cause}),), ''
     except sdk_exc.BadRequestException as exc:
         if not (conditional and _if_match_unsupported(client, exc)):
             raise
         _no_if_match(client)
-        return None, [], 'no-if-match'
+        return None, (), 'no-if-match'
     recorder.applied(port, after)
-    return after, [], ''
+    return after, (), ''
 
 
 def apply(
@@ -188,4 +188,4 @@ def apply(
             continue
         sleep(random.uniform(0, min(_BACKOFF_CAP, 0.05 * 2 ** attempt)))
         port = client.get_port(port.id)
-    raise errors.TooManyConflicts(MAX_ATTEMPTS)
+    raise failures.TooManyConflicts(MAX_ATTEMPTS)

@@ -286,3 +286,84 @@ def same_network(a: str, b: str) -> bool:
 def prefixlen(value: str) -> int:
     """The prefix length of an address (32 or 128) or CIDR."""
     return int(netaddr.IPNetwork(value).prefixlen)
+
+
+# IP protocols, as Neutron names and numbers them: neutron_lib/constants.py
+# IP_PROTOCOL_MAP (neutron-lib 5.0), copied rather than imported (too heavy
+# for a client plugin), so a name the user types means what the same name
+# in a security group rule means.
+IP_PROTOCOL_MAP: dict[str, int] = {
+    'ah': 51, 'dccp': 33, 'egp': 8, 'esp': 50, 'gre': 47, 'hopopt': 0,
+    'icmp': 1, 'igmp': 2, 'ip': 0, 'ipip': 4, 'ipv6-encap': 41,
+    'ipv6-frag': 44, 'ipv6-icmp': 58, 'icmpv6': 58, 'ipv6-nonxt': 59,
+    'ipv6-opts': 60, 'ipv6-route': 43, 'ospf': 89, 'pgm': 113, 'rsvp': 46,
+    'sctp': 132, 'tcp': 6, 'udp': 17, 'udplite': 136, 'vrrp': 112,
+}
+# neutron_lib IP_PROTOCOL_NUM_TO_NAME_MAP: the canonical name of a number.
+PROTOCOL_NAMES: dict[int, str] = {
+    num: name for name, num in IP_PROTOCOL_MAP.items()
+    if name not in ('icmpv6', 'ip')
+}
+ICMP = 1
+ICMPV6 = 58
+# Names the API takes for "any protocol" (neutron/common/_constants.py
+# SG_RULE_PROTO_ANY).
+ANY_PROTOCOL = ('', 'any')
+
+
+def protocol(value: str | int | None, ipv6: bool) -> int | None:
+    """The IP protocol number ``value`` names, as Neutron reads a rule.
+
+    None for any protocol. On IPv6, ``icmp`` and ``1`` mean ICMPv6 (58):
+    Neutron rewrites them so (securitygroups_db._get_ip_proto_name_and_num).
+    """
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ANY_PROTOCOL:
+        return None
+    if text.isdigit():
+        number = int(text)
+        if number > 255:
+            raise exceptions.CommandError(
+                f"Protocol number {value} is out of range; use 0-255 or a "
+                f"name such as tcp, udp or icmp.")
+    elif text in IP_PROTOCOL_MAP:
+        number = IP_PROTOCOL_MAP[text]
+    else:
+        names = ', '.join(sorted(IP_PROTOCOL_MAP))
+        raise exceptions.CommandError(
+            f"Unknown protocol '{value}'; use a number 0-255 or one of "
+            f"{names}.")
+    return ICMPV6 if ipv6 and number == ICMP else number
+
+
+def number(value: int, option: str, low: int, high: int) -> int:
+    """An integer option (a port, an ICMP type) within ``low``-``high``."""
+    if not low <= value <= high:
+        raise exceptions.CommandError(
+            f"{option} {value} is out of range; use {low}-{high}.")
+    return value
+
+
+def address(text: str, option: str) -> str:
+    """One IP address given with ``option``, canonical; never a CIDR."""
+    if _strict_ip(text.strip()) is None:
+        raise exceptions.CommandError(
+            f"{option} '{text}' is not a valid IP address; give one address "
+            f"such as 10.0.0.5 or 2001:db8::5.")
+    return ip_address(text)
+
+
+def any_mac(text: str, option: str) -> str:
+    """A MAC address in any notation, as lower-case colon form.
+
+    Any MAC, broadcast and multicast included (a frame's destination);
+    pairs take only what :func:`mac` accepts.
+    """
+    eui = _eui(text)
+    if eui is None:
+        raise exceptions.CommandError(
+            f"{option} '{text}' is not a valid MAC address; use six hex "
+            f"octets such as fa:16:3e:12:34:56.")
+    return str(eui)

@@ -1,58 +1,36 @@
 """The packet ``explain`` judges, checked and normalised before any request.
 
-Protocol names and numbers come from Neutron's own map, so a name the user
-types means what the same name in a security group rule means.
+Every value is read by :mod:`osc_portsec.values`, as every other command
+reads it; a value that cannot be judged is refused with one sentence
+before any request.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import re
-from typing import Any, Mapping
+from typing import Any
+
+from osc_lib import exceptions
+
+from osc_portsec import values
 
 INGRESS = 'ingress'
 EGRESS = 'egress'
 IPV4 = 'IPv4'
 IPV6 = 'IPv6'
 
-# neutron_lib/constants.py IP_PROTOCOL_MAP (neutron-lib 5.0), copied rather
-# than imported: neutron-lib is far too heavy for a client plugin.
-IP_PROTOCOL_MAP: Mapping[str, int] = {
-    'ah': 51, 'dccp': 33, 'egp': 8, 'esp': 50, 'gre': 47, 'hopopt': 0,
-    'icmp': 1, 'igmp': 2, 'ip': 0, 'ipip': 4, 'ipv6-encap': 41,
-    'ipv6-frag': 44, 'ipv6-icmp': 58, 'icmpv6': 58, 'ipv6-nonxt': 59,
-    'ipv6-opts': 60, 'ipv6-route': 43, 'ospf': 89, 'pgm': 113, 'rsvp': 46,
-    'sctp': 132, 'tcp': 6, 'udp': 17, 'udplite': 136, 'vrrp': 112,
-}
-# neutron_lib IP_PROTOCOL_NUM_TO_NAME_MAP: the canonical name of a number.
-PROTOCOL_NAMES: Mapping[int, str] = {
-    num: name for name, num in IP_PROTOCOL_MAP.items()
-    if name not in ('icmpv6', 'ip')
-}
-ICMP = 1
-ICMPV6 = 58
+# Protocol names and numbers: the one declaration is in values.py.
+IP_PROTOCOL_MAP = values.IP_PROTOCOL_MAP
+PROTOCOL_NAMES = values.PROTOCOL_NAMES
+ICMP = values.ICMP
+ICMPV6 = values.ICMPV6
 # The protocols whose destination port a rule can match on every backend
 # (neutron/common/ovn/acl.py TRANSPORT_PROTOCOLS).
 PORT_PROTOCOLS = {6: 'tcp', 17: 'udp', 132: 'sctp'}
-# Names the API takes for "any protocol" (neutron/common/_constants.py
-# SG_RULE_PROTO_ANY).
-ANY_NAMES = ('', 'any')
 # Protocols Neutron refuses on IPv4 rules
 # (securitygroups_db._validate_ethertype_and_protocol).
 IPV6_ONLY = {41, 43, 44, 58, 59, 60}
-
-# The notations of switches, hypervisors and ``ip link``.
-_MAC_FORMS = (
-    re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$'),
-    re.compile(r'^[0-9a-f]{2}(-[0-9a-f]{2}){5}$'),
-    re.compile(r'^[0-9a-f]{4}(\.[0-9a-f]{4}){2}$'),
-    re.compile(r'^[0-9a-f]{12}$'),
-)
-
-
-class InvalidPacket(ValueError):
-    """A value of the packet that cannot be judged; the message says why."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,69 +66,26 @@ class Packet:
 
 def protocol_number(value: str | int | None,
                     ethertype: str | None) -> int | None:
-    """The IP protocol number ``value`` names, as Neutron reads a rule.
-
-    On IPv6, ``icmp`` and ``1`` mean ICMPv6 (58): Neutron rewrites them so
-    (securitygroups_db._get_ip_proto_name_and_num).
-    """
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if text in ANY_NAMES:
-        return None
-    if text.isdigit():
-        number = int(text)
-        if number > 255:
-            raise InvalidPacket(
-                f"Protocol number {value} is out of range; use 0-255 or a "
-                f"name such as tcp, udp or icmp.")
-    elif text in IP_PROTOCOL_MAP:
-        number = IP_PROTOCOL_MAP[text]
-    else:
-        names = ', '.join(sorted(IP_PROTOCOL_MAP))
-        raise InvalidPacket(
-            f"Unknown protocol '{value}'; use a number 0-255 or one of "
-            f"{names}.")
-    if ethertype == IPV6 and number == ICMP:
-        return ICMPV6
-    return number
+    """The IP protocol number ``value`` names, as Neutron reads a rule."""
+    return values.protocol(value, ethertype == IPV6)
 
 
 def _address(value: str | None, option: str) -> Any:
     if value is None:
         return None
-    try:
-        if '%' in value:
-            # Python accepts an IPv6 scope (fe80::1%eth0); Neutron does not.
-            raise ValueError(value)
-        return ipaddress.ip_address(value.strip())
-    except ValueError:
-        raise InvalidPacket(
-            f"{option} '{value}' is not a valid IP address; give one address "
-            f"such as 10.0.0.5 or 2001:db8::5.") from None
-
-
-def normalise_mac(value: str) -> str:
-    """``value`` as lower-case colon form, the form Neutron reports."""
-    text = value.strip().lower()
-    if not any(p.match(text) for p in _MAC_FORMS):
-        raise InvalidPacket(
-            f"'{value}' is not a valid MAC address; use six hex octets such "
-            f"as fa:16:3e:12:34:56.")
-    digits = re.sub('[^0-9a-f]', '', text)
-    return ':'.join(digits[i:i + 2] for i in range(0, 12, 2))
+    return ipaddress.ip_address(values.address(value, option))
 
 
 def _ethertype(addresses: list[Any], given: str | None,
                protocol: str | None) -> str | None:
     versions = {a.version for a in addresses if a is not None}
     if len(versions) > 1:
-        raise InvalidPacket(
+        raise exceptions.CommandError(
             "--remote-ip and --local-ip are of different IP versions; give "
             "two IPv4 or two IPv6 addresses.")
     found = {4: IPV4, 6: IPV6}[versions.pop()] if versions else None
     if given and found and given != found:
-        raise InvalidPacket(
+        raise exceptions.CommandError(
             f"--ethertype {given} contradicts the {found} address given; "
             f"drop --ethertype or give {given} addresses.")
     if found or given:
@@ -163,24 +98,20 @@ def _check_ports(number: int | None, port: int | None,
                  icmp_type: int | None, icmp_code: int | None) -> None:
     if port is not None:
         if number not in PORT_PROTOCOLS:
-            raise InvalidPacket(
+            raise exceptions.CommandError(
                 f"--port {port} needs --protocol tcp, udp or sctp; other "
                 f"protocols have no destination port.")
-        if not 0 <= port <= 65535:
-            raise InvalidPacket(
-                f"--port {port} is out of range; use 0-65535.")
+        values.number(port, '--port', 0, 65535)
     for option, value in (('--icmp-type', icmp_type),
                           ('--icmp-code', icmp_code)):
         if value is None:
             continue
         if number not in (ICMP, ICMPV6):
-            raise InvalidPacket(
+            raise exceptions.CommandError(
                 f"{option} {value} needs --protocol icmp or ipv6-icmp.")
-        if not 0 <= value <= 255:
-            raise InvalidPacket(
-                f"{option} {value} is out of range; use 0-255.")
+        values.number(value, option, 0, 255)
     if icmp_code is not None and icmp_type is None:
-        raise InvalidPacket(
+        raise exceptions.CommandError(
             f"--icmp-code {icmp_code} needs --icmp-type too, as a security "
             f"group rule's ICMP code does.")
 
@@ -200,13 +131,13 @@ def parse(direction: str, protocol: str | None = None,
     kind = _ethertype([remote, local], ethertype, protocol)
     number = protocol_number(protocol, kind)
     if kind == IPV4 and number in IPV6_ONLY:
-        raise InvalidPacket(
+        raise exceptions.CommandError(
             f"Protocol '{protocol}' is an IPv6 protocol; give IPv6 addresses "
             f"or --ethertype IPv6.")
     _check_ports(number, port, icmp_type, icmp_code)
-    mac = normalise_mac(local_mac) if local_mac else None
+    mac = values.any_mac(local_mac, '--local-mac') if local_mac else None
     if mac and direction != EGRESS:
-        raise InvalidPacket(
+        raise exceptions.CommandError(
             "--local-mac is the source MAC of an egress packet; use it with "
             "--egress.")
     return Packet(
@@ -237,7 +168,7 @@ def complete(packet: Packet, fixed_ips: list[str], mac: str) -> Packet:
         protocol = ICMPV6
     local_mac = packet.local_mac
     if packet.direction == EGRESS and local_mac is None:
-        local_mac = normalise_mac(mac) if mac else None
+        local_mac = values.any_mac(mac, 'MAC') if mac else None
     return dataclasses.replace(
         packet, ethertype=ethertype, local_ip=local_ip, protocol=protocol,
         local_mac=local_mac)

@@ -95,65 +95,132 @@ def refs(parsed_args: argparse.Namespace) -> list[str]:
     return ports
 
 
+def port_subject(self: Any, parsed_args: argparse.Namespace) -> Any:
+    """The subject of a command about one port: the port as typed."""
+    from osc_portsec import failures
+
+    return failures.Subject(str(parsed_args.port))
+
+
 def network(app: Any) -> Any:
     """The openstacksdk network proxy that OSC built for this run."""
     return app.client_manager.network
 
 
-class Change:
+class Command:
+    """The one error boundary of an invocation, for every command.
+
+    Put before the osc-lib base class (``ShowOne``, ``Lister``,
+    ``Command``). Subclasses write ``act`` instead of ``take_action``; a
+    failure anywhere below, in ``act`` or while a list's rows stream to
+    cliff's formatter, becomes one sentence here and nowhere else.
+    Commands that work on several items (ports, VIPs) try each in
+    :meth:`item`, report each failure and end with "N of M <noun>
+    failed".
+    """
+
+    app: Any
+    noun = 'ports'
+    _failed = 0
+    _total = 0
+
+    def subject(self, parsed_args: argparse.Namespace) -> Any:
+        """What the sentence names: the port given, and what changes."""
+        from osc_portsec import failures
+
+        return failures.Subject()
+
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
+        raise NotImplementedError
+
+    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import errors
+
+        subject = self.subject(parsed_args)
+        self._failed = 0
+        with errors.boundary(subject):
+            columns, data = self.act(parsed_args)
+        if isinstance(data, (list, tuple)):
+            return columns, data
+        return columns, self._guarded(data, subject)
+
+    @staticmethod
+    def _guarded(rows: Iterator[Any], subject: Any) -> Iterator[Any]:
+        """Rows that stream from Neutron's pages, inside the boundary."""
+        from osc_portsec import errors
+
+        with errors.boundary(subject):
+            yield from rows
+
+    @contextlib.contextmanager
+    def item(self, ref: str, change: str | None = None) -> Iterator[None]:
+        """One item's boundary: its failure is logged and counted."""
+        from osc_portsec import errors
+        from osc_portsec import failures
+
+        try:
+            with errors.boundary(failures.Subject(ref, change)):
+                yield
+        except exceptions.CommandError as exc:
+            self._failed += 1
+            LOG.error('%s', exc)
+
+    def summary(self) -> exceptions.CommandError:
+        return exceptions.CommandError(
+            f'{self._failed} of {self._total} {self.noun} failed.')
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        # The rows of the items that did work are printed before the
+        # command fails, so a partial failure still shows what was done.
+        result = super().run(parsed_args)  # type: ignore[misc]
+        if self._failed:
+            raise self.summary()
+        return int(result)
+
+
+class Change(Command):
     """A command that changes ports through ``runner.change_port``.
 
     Subclasses build the mutation from the arguments in ``mutation`` (every
     value checked, every shared look-up made, before any port is read).
     """
 
-    app: Any
-
     def mutation(self, parsed_args: argparse.Namespace) -> Any:
         raise NotImplementedError
 
     def prepare(self, parsed_args: argparse.Namespace) -> tuple:
         """The port references, the mutation and the --network ID."""
-        from osc_portsec import errors
         from osc_portsec import lookup
 
         ports = refs(parsed_args)
-        with errors.boundary():
-            mutation = self.mutation(parsed_args)
-            net_id = lookup.network_id(network(self.app),
-                                       parsed_args.network)
+        mutation = self.mutation(parsed_args)
+        net_id = lookup.network_id(network(self.app), parsed_args.network)
         return ports, mutation, net_id
 
     def change(self, parsed_args: argparse.Namespace, mutation: Any,
                ref: str, net_id: str | None) -> dict[str, Any]:
-        """Change one port, inside its own error boundary."""
-        from osc_portsec import errors
+        """Change one port; a failure names it."""
         from osc_portsec import runner
 
-        with errors.boundary(errors.Subject(ref, mutation.what)):
-            return runner.change_port(
-                network(self.app), ref, net_id, mutation,
-                runner.cloud_info(self.app), parsed_args.dry_run,
-            )
+        return runner.change_port(
+            network(self.app), ref, net_id, mutation,
+            runner.cloud_info(self.app), parsed_args.dry_run,
+        )
 
 
 class OnePortChange(Change, command.ShowOne):
     """A change to one port: the port's row after the change."""
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import columns
 
         ports, mutation, net_id = self.prepare(parsed_args)
         values = self.change(parsed_args, mutation, ports[0], net_id)
-        return columns.CHANGE_COLUMNS, columns.row(
-            values, columns.CHANGE_COLUMNS
-        )
+        return columns.show(values, columns.CHANGE, parsed_args)
 
 
 class ManyPortChange(Change, command.Lister):
     """Try every port, report each failure, end with "N of M failed"."""
-
-    _failed = 0
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -168,22 +235,19 @@ class ManyPortChange(Change, command.Lister):
         add_dry_run(parser)
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import columns
 
-        shown = (columns.CHANGE_COLUMNS if parsed_args.long
-                 else columns.CHANGE_SHORT_COLUMNS)
         ports, mutation, net_id = self.prepare(parsed_args)
-        self._failed = 0
+        self._total = len(ports)
         if len(ports) == 1:
-            values = self.change(parsed_args, mutation, ports[0], net_id)
-            return shown, [columns.row(values, shown)]
-        rows = [columns.row(values, shown)
-                for values in self._change_each(parsed_args, mutation,
-                                                ports, net_id)]
-        if not rows:
-            raise self._summary(len(ports))
-        return shown, rows
+            values = [self.change(parsed_args, mutation, ports[0], net_id)]
+        else:
+            values = list(self._change_each(parsed_args, mutation, ports,
+                                            net_id))
+            if not values:
+                raise self.summary()
+        return columns.listed(values, columns.CHANGES, parsed_args)
 
     def _change_each(self, parsed_args: argparse.Namespace, mutation: Any,
                      ports: list[str], net_id: str | None) -> Iterator[dict]:
@@ -193,46 +257,18 @@ class ManyPortChange(Change, command.Lister):
         journal) are made once for all the ports: two requests a port.
         A port that fails is reported, counted, and the others go on.
         """
-        from osc_portsec import errors
         from osc_portsec import lookup
         from osc_portsec import runner
 
         client, cloud = network(self.app), runner.cloud_info(self.app)
         found = []
         for ref in ports:
-            with self._each(ref, mutation):
+            with self.item(ref, mutation.what):
                 found.append((ref, lookup.find_port(client, ref, net_id)))
-        with errors.boundary():
-            prepared = mutation.prepare_all(client, found,
-                                            cloud.get('auth_url'))
+        prepared = mutation.prepare_all(client, found, cloud.get('auth_url'))
         for (ref, port), ready in zip(found, prepared):
-            with self._each(ref, mutation):
+            with self.item(ref, mutation.what):
                 if isinstance(ready, exceptions.CommandError):
                     raise ready
                 yield runner.change_found(client, port, ready, mutation,
                                           cloud, parsed_args.dry_run)
-
-    @contextlib.contextmanager
-    def _each(self, ref: str, mutation: Any) -> Iterator[None]:
-        """One port's error boundary: its failure is logged and counted."""
-        from osc_portsec import errors
-
-        try:
-            with errors.boundary(errors.Subject(ref, mutation.what)):
-                yield
-        except exceptions.CommandError as exc:
-            self._failed += 1
-            LOG.error('%s', exc)
-
-    def _summary(self, total: int) -> exceptions.CommandError:
-        return exceptions.CommandError(
-            f'{self._failed} of {total} ports failed.'
-        )
-
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        # The rows of the ports that did change are printed before the
-        # command fails, so a partial failure still shows what was done.
-        result = super().run(parsed_args)
-        if self._failed:
-            raise self._summary(len(parsed_args.port))
-        return result

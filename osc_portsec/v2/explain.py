@@ -13,6 +13,7 @@ from typing import Any
 from osc_lib.command import command
 
 import osc_portsec
+from osc_portsec.v2 import common
 
 LOG = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ _EPILOG = """examples:
 """
 
 
-class ExplainPortSecurity(osc_portsec.ExplainPortSecurity,
+class ExplainPortSecurity(osc_portsec.ExplainPortSecurity, common.Command,
                           command.ShowOne):
 
     # Set by take_action for run(): the one-line --expect disagreement.
@@ -72,43 +73,39 @@ class ExplainPortSecurity(osc_portsec.ExplainPortSecurity,
                  'match')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        from osc_lib import exceptions
+    subject = common.port_subject
 
-        from osc_portsec import errors
-        from osc_portsec.explain import output
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import columns
         from osc_portsec.explain import packet as _packet
         from osc_portsec.explain import prepare
         from osc_portsec.explain import verdict
         from osc_portsec import lookup
         from osc_portsec import port_state
 
-        try:
-            wanted = _packet.parse(
-                parsed_args.direction, parsed_args.protocol,
-                parsed_args.dst_port, parsed_args.icmp_type,
-                parsed_args.icmp_code, parsed_args.remote_ip,
-                parsed_args.local_ip, parsed_args.local_mac,
-                parsed_args.ethertype)
-        except _packet.InvalidPacket as exc:
-            raise exceptions.CommandError(str(exc)) from None
-        client = self.app.client_manager.network  # type: ignore[attr-defined]
-        with errors.boundary(errors.Subject(parsed_args.port)):
-            net_id = lookup.network_id(client, parsed_args.network)
-            port = lookup.find_port(client, parsed_args.port, net_id)
-            # Without security groups nothing this command models filters
-            # the port; a verdict from an empty group list would be false.
-            port_state.require(port, 'security_groups', parsed_args.port,
-                               'there are no security groups to explain')
-            facts = prepare.prepare(client, port)
+        wanted = _packet.parse(
+            parsed_args.direction, parsed_args.protocol,
+            parsed_args.dst_port, parsed_args.icmp_type,
+            parsed_args.icmp_code, parsed_args.remote_ip,
+            parsed_args.local_ip, parsed_args.local_mac,
+            parsed_args.ethertype)
+        client = common.network(self.app)
+        net_id = lookup.network_id(client, parsed_args.network)
+        port = lookup.find_port(client, parsed_args.port, net_id)
+        # Without security groups nothing this command models filters
+        # the port; a verdict from an empty group list would be false.
+        port_state.require(port, 'security_groups', parsed_args.port,
+                           'there are no security groups to explain')
+        facts = prepare.prepare(client, port)
         packet = _packet.complete(wanted, list(facts.port.fixed_ips),
                                   facts.port.mac_address)
         answer = verdict.explain(facts, packet, parsed_args.backend,
                                  parsed_args.long)
         self._expect_failed = _disagreement(parsed_args.expect, answer)
-        return output.row(answer, parsed_args.long)
+        return columns.show(answer.to_dict(), columns.EXPLAIN, parsed_args)
 
     def run(self, parsed_args: argparse.Namespace) -> int:
+        self._expect_failed = None
         result = super().run(parsed_args)
         if self._expect_failed:
             LOG.error('%s', self._expect_failed)

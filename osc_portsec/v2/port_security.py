@@ -8,7 +8,6 @@ inside the method that needs them.
 from __future__ import annotations
 
 import argparse
-from typing import Any, Iterator
 
 from osc_lib.command import command
 
@@ -16,7 +15,8 @@ import osc_portsec
 from osc_portsec.v2 import common
 
 
-class ShowPortSecurity(osc_portsec.ShowPortSecurity, command.ShowOne):
+class ShowPortSecurity(osc_portsec.ShowPortSecurity, common.Command,
+                       command.ShowOne):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -30,23 +30,24 @@ class ShowPortSecurity(osc_portsec.ShowPortSecurity, command.ShowOne):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    subject = common.port_subject
+
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import columns
-        from osc_portsec import errors
         from osc_portsec import lookup
         from osc_portsec import rows
 
         (ref,) = common.refs(parsed_args)
         client = common.network(self.app)
-        with errors.boundary(errors.Subject(ref)):
-            net_id = lookup.network_id(client, parsed_args.network)
-            port = lookup.find_port(client, ref, net_id)
-            names = lookup.group_names(client, port.security_group_ids or [])
-        values = rows.port_values(port, names)
-        return columns.SHOW_COLUMNS, columns.row(values, columns.SHOW_COLUMNS)
+        net_id = lookup.network_id(client, parsed_args.network)
+        port = lookup.find_port(client, ref, net_id)
+        names = lookup.group_names(client, port.security_group_ids or [])
+        return columns.show(rows.port_values(port, names), columns.SHOW,
+                            parsed_args)
 
 
-class ListPortSecurity(osc_portsec.ListPortSecurity, command.Lister):
+class ListPortSecurity(osc_portsec.ListPortSecurity, common.Command,
+                       command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -71,7 +72,9 @@ class ListPortSecurity(osc_portsec.ListPortSecurity, command.Lister):
         )
         parser.add_argument(
             '--long', action='store_true',
-            help='List additional fields in output',
+            help='List additional fields in output (a table shows ID, name, '
+                 'port security and the number of pairs; JSON, YAML and '
+                 'the other machine formats every field)',
         )
         common.examples(
             parser,
@@ -81,22 +84,21 @@ class ListPortSecurity(osc_portsec.ListPortSecurity, command.Lister):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import audit
         from osc_portsec import columns
-        from osc_portsec import errors
+        from osc_portsec import rows
 
-        shown = (columns.LIST_LONG_COLUMNS if parsed_args.long
-                 else columns.LIST_COLUMNS)
-        with errors.boundary():
-            filters = audit.query(self.app, parsed_args, shown)
+        shown = columns.select(columns.LIST, parsed_args)
+        filters = audit.query(self.app, parsed_args, shown)
         ports = audit.ports(common.network(self.app), filters,
                             parsed_args.port_security, parsed_args.with_pairs)
-        return shown, _streamed(ports, shown)
+        return columns.listed((rows.port_values(port, {}) for port in ports),
+                              columns.LIST, parsed_args)
 
 
 class ListPortSecurityPair(osc_portsec.ListPortSecurityPair,
-                           command.Lister):
+                           common.Command, command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -104,34 +106,18 @@ class ListPortSecurityPair(osc_portsec.ListPortSecurityPair,
         common.examples(parser, 'openstack port security pair list vip-a')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    subject = common.port_subject
+
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import columns
-        from osc_portsec import errors
         from osc_portsec import lookup
         from osc_portsec import port_state
 
         (ref,) = common.refs(parsed_args)
         client = common.network(self.app)
-        with errors.boundary(errors.Subject(ref)):
-            net_id = lookup.network_id(client, parsed_args.network)
-            port = lookup.find_port(client, ref, net_id)
+        net_id = lookup.network_id(client, parsed_args.network)
+        port = lookup.find_port(client, ref, net_id)
         port_state.require_pairs(port, ref, 'listed')
-        return columns.PAIR_COLUMNS, [
-            columns.row(dict(p), columns.PAIR_COLUMNS)
-            for p in port.allowed_address_pairs or []
-        ]
-
-
-def _streamed(ports: Iterator[Any], shown: tuple[str, ...]) -> Iterator[tuple]:
-    """Rows for the formatter as Neutron's pages arrive.
-
-    Only the rows are kept (cliff's formatters collect them), never the
-    pages of SDK ports; a failure while paging is the same one sentence.
-    """
-    from osc_portsec import columns
-    from osc_portsec import errors
-    from osc_portsec import rows
-
-    with errors.boundary():
-        for port in ports:
-            yield columns.row(rows.port_values(port, {}), shown)
+        return columns.listed(
+            [dict(p) for p in port.allowed_address_pairs or []],
+            columns.PAIRS, parsed_args)

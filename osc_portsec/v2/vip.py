@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from osc_lib.command import command
-from osc_lib import exceptions
 
 import osc_portsec
 from osc_portsec.v2 import common
@@ -40,11 +39,11 @@ def _vip(parser: argparse.ArgumentParser, many: bool = False) -> None:
     )
 
 
-def _steps(rows: list[dict[str, Any]]) -> tuple:
-    from osc_portsec.vip import output
+def _steps(rows: list[dict[str, Any]],
+           parsed_args: argparse.Namespace) -> tuple:
+    from osc_portsec import columns
 
-    return output.STEP_COLUMNS, [output.row(r, output.STEP_COLUMNS)
-                                 for r in rows]
+    return columns.listed(rows, columns.VIP_STEPS, parsed_args)
 
 
 def _blanks(*given: Any) -> None:
@@ -57,7 +56,8 @@ def _blanks(*given: Any) -> None:
                 values.nonblank(item, what.lstrip('-').replace('-', ' '))
 
 
-class CreatePortSecurityVip(osc_portsec.CreatePortSecurityVip, command.Lister):
+class CreatePortSecurityVip(osc_portsec.CreatePortSecurityVip,
+                            common.Command, command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -89,7 +89,7 @@ class CreatePortSecurityVip(osc_portsec.CreatePortSecurityVip, command.Lister):
         )
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import runner
         from osc_portsec.vip import create
 
@@ -97,16 +97,19 @@ class CreatePortSecurityVip(osc_portsec.CreatePortSecurityVip, command.Lister):
                 ('--network', parsed_args.network),
                 ('--member', parsed_args.members),
                 ('--subnet', parsed_args.subnet),
-                ('--security-group', parsed_args.security_group))
+                ('--security-group', parsed_args.security_group),
+                ('--ip-address', parsed_args.ip_address))
         req = create.Request(
             parsed_args.name, parsed_args.network, parsed_args.members,
             parsed_args.ip_address, parsed_args.subnet,
             parsed_args.security_group, parsed_args.dry_run)
         return _steps(create.create(common.network(self.app), req,
-                                    runner.cloud_info(self.app)))
+                                    runner.cloud_info(self.app)),
+                      parsed_args)
 
 
-class ListPortSecurityVip(osc_portsec.ListPortSecurityVip, command.Lister):
+class ListPortSecurityVip(osc_portsec.ListPortSecurityVip, common.Command,
+                          command.Lister):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -116,24 +119,22 @@ class ListPortSecurityVip(osc_portsec.ListPortSecurityVip, command.Lister):
                         'openstack port security vip list --network app-net')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        from osc_portsec import errors
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import columns
         from osc_portsec import lookup
-        from osc_portsec.vip import members
         from osc_portsec.vip import model
-        from osc_portsec.vip import output
+        from osc_portsec.vip import prepare
 
         _blanks(('network', parsed_args.network))
         client = common.network(self.app)
-        with errors.boundary():
-            net_id = lookup.network_id(client, parsed_args.network)
-            ports = members.tagged(client, net_id)
-        return output.LIST_COLUMNS, [
-            output.row(output.list_values(model.from_port(p)),
-                       output.LIST_COLUMNS) for p in ports]
+        net_id = lookup.network_id(client, parsed_args.network)
+        vips = [model.from_port(p) for p in prepare.tagged(client, net_id)]
+        return columns.listed([_listed(v) for v in vips], columns.VIP_LIST,
+                              parsed_args)
 
 
-class ShowPortSecurityVip(osc_portsec.ShowPortSecurityVip, command.ShowOne):
+class ShowPortSecurityVip(osc_portsec.ShowPortSecurityVip, common.Command,
+                          command.ShowOne):
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -143,18 +144,16 @@ class ShowPortSecurityVip(osc_portsec.ShowPortSecurityVip, command.ShowOne):
                         '-c findings')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
-        from osc_portsec import errors
-        from osc_portsec.vip import output
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import columns
         from osc_portsec.vip import show
 
         _blanks(('VIP', parsed_args.vip))
-        with errors.boundary():
-            values = show.values(common.network(self.app), parsed_args.vip)
-        return output.SHOW_COLUMNS, output.row(values, output.SHOW_COLUMNS)
+        values = show.values(common.network(self.app), parsed_args.vip)
+        return columns.show(values, columns.VIP_SHOW, parsed_args)
 
 
-class _MemberChange(command.Lister):
+class _MemberChange(common.Command, command.Lister):
     """``vip set`` and ``vip unset``: members join or leave a VIP."""
 
     # The function of osc_portsec.vip.change that does it, and the
@@ -171,14 +170,14 @@ class _MemberChange(command.Lister):
                                 f'web-vip --member web-3')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import runner
         from osc_portsec.vip import change
 
         _blanks(('vip', parsed_args.vip), ('--member', parsed_args.members))
         return _steps(getattr(change, self.operation)(
             common.network(self.app), parsed_args.vip, parsed_args.members,
-            runner.cloud_info(self.app), parsed_args.dry_run))
+            runner.cloud_info(self.app), parsed_args.dry_run), parsed_args)
 
 
 class SetPortSecurityVip(osc_portsec.SetPortSecurityVip,
@@ -193,8 +192,9 @@ class UnsetPortSecurityVip(osc_portsec.UnsetPortSecurityVip,
     word = 'unset'
 
 
-class DeletePortSecurityVip(osc_portsec.DeletePortSecurityVip, command.Lister):
-    _failed = 0
+class DeletePortSecurityVip(osc_portsec.DeletePortSecurityVip,
+                            common.Command, command.Lister):
+    noun = 'VIPs'
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -206,40 +206,28 @@ class DeletePortSecurityVip(osc_portsec.DeletePortSecurityVip, command.Lister):
             'openstack port security vip restore web-vip   # undo')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import runner
-        from osc_portsec.vip import change
+        from osc_portsec.vip import delete
 
         _blanks(('vip', parsed_args.vip))
+        client, cloud = common.network(self.app), runner.cloud_info(self.app)
+        if len(parsed_args.vip) == 1:
+            return _steps(delete.delete(client, parsed_args.vip[0], cloud,
+                                        parsed_args.dry_run), parsed_args)
+        self._total = len(parsed_args.vip)
         rows: list[dict[str, Any]] = []
-        self._failed = 0
         for ref in parsed_args.vip:
-            try:
-                rows += change.delete(common.network(self.app), ref,
-                                      runner.cloud_info(self.app),
+            with self.item(ref):
+                rows += delete.delete(client, ref, cloud,
                                       parsed_args.dry_run)
-            except exceptions.CommandError as exc:
-                if len(parsed_args.vip) == 1:
-                    raise
-                self._failed += 1
-                LOG.error('%s', exc)
-        if self._failed == len(parsed_args.vip):
-            raise self._summary(len(parsed_args.vip))
-        return _steps(rows)
-
-    def _summary(self, total: int) -> exceptions.CommandError:
-        return exceptions.CommandError(
-            f'{self._failed} of {total} VIPs failed.')
-
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        result = super().run(parsed_args)
-        if self._failed:
-            raise self._summary(len(parsed_args.vip))
-        return result
+        if self._failed == self._total:
+            raise self.summary()
+        return _steps(rows, parsed_args)
 
 
 class RestorePortSecurityVip(osc_portsec.RestorePortSecurityVip,
-                             command.Lister):
+                             common.Command, command.Lister):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
@@ -251,11 +239,20 @@ class RestorePortSecurityVip(osc_portsec.RestorePortSecurityVip,
             'openstack port security vip restore web-vip')
         return parser
 
-    def take_action(self, parsed_args: argparse.Namespace) -> tuple:
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
         from osc_portsec import runner
         from osc_portsec.vip import restore
 
         _blanks(('vip', parsed_args.vip))
         return _steps(restore.restore(
             common.network(self.app), parsed_args.vip,
-            runner.cloud_info(self.app), parsed_args.dry_run))
+            runner.cloud_info(self.app), parsed_args.dry_run), parsed_args)
+
+
+def _listed(vip: Any) -> dict[str, Any]:
+    return {
+        'id': vip.id, 'name': vip.name, 'ip_address': vip.ip_address,
+        'network_id': vip.network_id, 'member_ids': list(vip.all_members),
+        'member_count': len(vip.all_members),
+        'created_rule_id': vip.rule_id,
+    }

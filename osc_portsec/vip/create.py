@@ -1,26 +1,34 @@
-"""``vip create``: read once, check everything, then rule, port, members.
+"""``vip create``: read once, check everything, then port, rule, members.
 
-The order keeps a failure cheap to undo: the VRRP rule (when missing),
-then the VIP port (which takes the address, and carries the rule's ID and
-the members in its tags), then one conditional update per member. A
-failure part-way undoes what this run did, newest first.
+The VIP port comes first and carries, in its creation request, the tags
+that name every member and the group: killed at any moment after that, the
+run leaves a VIP that ``vip list`` shows and ``vip delete`` removes, and
+before it nothing at all. Two runs that create the same VIP at once both
+see both ports; the older one wins and the other run removes its own
+(:func:`osc_portsec.vip.model.winner`). Then the VRRP rule (when missing;
+a rule another run created meanwhile is used), then each member through
+the same conditional, journalled update as ``pair add``. A failure
+part-way runs the rollback plan of what this run did, newest first.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 from typing import Any, Sequence, TYPE_CHECKING
 
+from openstack import exceptions as sdk_exc
 from osc_lib import exceptions
 
-from osc_portsec import errors
+from osc_portsec import failures
 from osc_portsec import lookup
+from osc_portsec import rollback
+from osc_portsec import runner
 from osc_portsec.vip import checks
-from osc_portsec.vip import members
+from osc_portsec.vip import join
 from osc_portsec.vip import model
-from osc_portsec.vip import rollback
+from osc_portsec.vip import prepare
+from osc_portsec.vip import report
 from osc_portsec.vip import rules
 
 if TYPE_CHECKING:
@@ -44,158 +52,208 @@ class Request:
     restoring: bool = False
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Target:
-    """What the checks decided: where the VIP goes, and who joins it."""
+    """What the reads and checks decided: where the VIP goes, who joins."""
 
     net_id: str
     address: str | None  # None: a free address of ``subnet``
     subnet: Any
     existing: model.Vip | None
-    members: list[tuple[str, Any]]
+    members: tuple[prepare.Member, ...]
     group: tuple[str, str] | None
     ether: str
-    group_rules: list[Any]
+    group_rules: tuple[Any, ...]
 
 
 def _existing(ports: Sequence[Any], name: str) -> model.Vip | None:
-    for port in ports:
-        if port.name == name and model.TAG in (port.tags or []):
-            return model.from_port(port)
-    return None
+    found = [model.from_port(p) for p in ports
+             if p.name == name and model.TAG in (p.tags or [])]
+    return model.winner(found) if found else None
 
 
 def _address(req: Request, existing: model.Vip | None,
-             subnets: Sequence[Any], ports: Sequence[Any]) -> tuple:
+             subnets: Sequence[Any]) -> tuple[str | None, Any]:
     if existing and req.restoring:
-        raise checks._refuse(
+        raise checks.refuse(
             f"VIP {req.name} exists ({existing.id}, address "
             f"{existing.ip_address}); there is nothing to restore.")
+    given = (checks.address(req.ip_address)
+             if req.ip_address is not None else None)
     if existing:
-        given = req.ip_address and checks.address(req.ip_address)
         if given and given != existing.ip_address:
-            raise checks._refuse(
+            raise checks.refuse(
                 f"VIP {req.name} already exists with address "
                 f"{existing.ip_address}, not {given}; delete it first or "
                 f"choose another name.")
         return existing.ip_address, None
-    if req.ip_address:
-        address = checks.address(req.ip_address)
-        subnet = checks.subnet_for(address, subnets, req.network)
-        checks.address_free(address, ports, None)
-        return address, subnet
+    if given:
+        return given, checks.subnet_for(given, subnets, req.network)
     return None, checks.pick_subnet(req.subnet, subnets, req.network)
 
 
 def target(client: Proxy, req: Request) -> Target:
     """Every read and every check; raises before anything is created."""
+    try:
+        return _target(client, req)
+    except exceptions.CommandError as exc:
+        raise checks.refuse(str(exc)) from None
+
+
+def _target(client: Proxy, req: Request) -> Target:
     net_id = lookup.network_id(client, req.network)
     assert net_id is not None
-    ports = members.network_ports(client, net_id)
+    ports = prepare.network_ports(client, net_id)
     subnets = list(client.subnets(network_id=net_id))
     existing = _existing(ports, req.name)
-    address, subnet = _address(req, existing, subnets, ports)
-    found = members.resolve(client, req.members, ports, net_id, address,
-                            existing.id if existing else None)
+    address, subnet = _address(req, existing, subnets)
+    vip_id = existing.id if existing else None
+    found = prepare.members(client, req.members, ports, net_id, address,
+                            vip_id)
+    if address:
+        known = [m.port.id for m in found]
+        checks.address_free(address, ports, known + list(
+            existing.all_members if existing else ()), vip_id)
     group: tuple[str, str] | None = None
     group_rules: list[Any] = []
     if req.security_group:
-        checks.groups_available(found, req.security_group)
-        group, group_rules = rules.find_group(client, req.security_group)
+        checks.groups_available([(m.ref, m.port) for m in found],
+                                req.security_group)
+        group, group_rules = prepare.group(client, req.security_group)
     ether = (model.ethertype(address) if address
              else f'IPv{subnet.ip_version}')
-    return Target(net_id, address, subnet, existing, found, group, ether,
-                  group_rules)
+    return Target(net_id, address, subnet, existing, tuple(found), group,
+                  ether, tuple(group_rules))
 
 
-def _port(client: Proxy, req: Request, tgt: Target, rule_id: str | None,
-          undo: rollback.Undo) -> tuple[dict[str, Any], str | None, Any]:
-    """The VIP port's row, its address and the port (None in a dry run)."""
-    if tgt.existing:
-        vip = tgt.existing
-        return members.row('vip_port', vip.id, vip.name, 'existing',
-                           words=[f'holds {vip.ip_address}']), \
-            vip.ip_address, vip.port
+def _new_port(client: Proxy, req: Request, tgt: Target,
+              undo: list[rollback.Undo]) -> model.Vip:
     fixed = {'subnet_id': tgt.subnet.id}
-    holds = tgt.address or f'a free address of {tgt.subnet.cidr}'
     if tgt.address:
         fixed['ip_address'] = tgt.address
-    if req.dry_run:
-        return members.row('vip_port', None, req.name, 'dry-run', words=[
-            f'would create port {req.name} holding {holds}']), \
-            tgt.address, None
-    tags = model.tags([p.id for _, p in tgt.members], rule_id)
+    tags = model.tags([m.port.id for m in tgt.members if not m.kept],
+                      [m.port.id for m in tgt.members if m.kept],
+                      group_id=tgt.group[0] if tgt.group else None)
     port = client.create_port(
         network_id=tgt.net_id, name=req.name, fixed_ips=[fixed],
         description=model.description(req.name), tags=tags)
-    undo.push(f'the VIP port {req.name} ({port.id})',
-              functools.partial(client.delete_port, port.id),
-              f'openstack port delete {port.id}')
-    if sorted(port.tags or []) != sorted(tags):
+    undo.append(rollback.port_created(port.id, req.name))
+    for tag in [t for t in tags if t not in (port.tags or [])]:
         # A Neutron without tags in the create request (extension
-        # tag-creation, or a policy that drops them) needs a second call.
-        client.set_tags(port, tags)
-    address = port.fixed_ips[0]['ip_address']
-    return members.row('vip_port', port.id, req.name, 'created',
-                       words=[f'created port {req.name} holding '
-                              f'{address}']), address, port
+        # tag-creation, or a policy that drops them): one tag at a time.
+        port = client.add_tag(port, tag)  # type: ignore[assignment]
+    vip = model.from_port(port)
+    _contest(client, req, vip)
+    return vip
 
 
-def _members(client: Proxy, tgt: Target, address: str | None,
-             cloud: dict[str, Any], req: Request,
-             undo: rollback.Undo) -> list[dict[str, Any]]:
-    out = []
-    for ref, port in tgt.members:
-        if address is None:  # a dry run with a free address
-            out.append(members.row('member', port.id, port.name, 'dry-run',
-                                   words=['would add allowed address pair '
-                                          '(the free address)']))
-            continue
+def _contest(client: Proxy, req: Request, vip: model.Vip) -> None:
+    """Refuse when another run made a VIP of this name at the same time."""
+    same = [model.from_port(p)
+            for p in prepare.tagged(client, vip.network_id)
+            if p.name == req.name]
+    first = model.winner(same or [vip])
+    if first.id != vip.id:
+        raise exceptions.CommandError(
+            f"Another run created VIP {req.name} at the same time (port "
+            f"{first.id}, address {first.ip_address}); this run's port is "
+            f"removed, so run 'openstack port security vip set {req.name} "
+            f"--member ...' to add members to it.")
+
+
+def _members_of(client: Proxy, vip: model.Vip, tgt: Target,
+                undo: list[rollback.Undo]) -> model.Vip:
+    """An existing VIP records the members that join it first."""
+    vip = join.tag_members(client, vip, tgt.members, undo)
+    if tgt.group and not vip.group_id:
+        tag = model.GROUP_TAG + tgt.group[0]
+        join.add_tag(client, vip, tag, undo)
+        vip = dataclasses.replace(vip, group_id=tgt.group[0])
+    return vip
+
+
+def _rule(client: Proxy, vip: model.Vip, tgt: Target,
+          undo: list[rollback.Undo]) -> dict[str, Any]:
+    assert tgt.group is not None
+    group, ether = tgt.group, tgt.ether
+    label = rules.label(group, ether)
+    found = rules.equivalent(tgt.group_rules, group[0], ether)
+    if found is None:
         try:
-            outcome = members.join(client, ref, port, address, tgt.group,
-                                   req.command, cloud, req.dry_run)
-        except errors.BOUNDARY as exc:
-            # The member's own sentence (a 403 names the port and the
-            # policy); the caller rolls back.
-            raise exceptions.CommandError(rollback.sentence(
-                exc, errors.Subject(ref, 'allowed address pairs'))) from exc
-        out.append(members.outcome_row(outcome))
-        if outcome.result == 'updated':
-            members.push_leave(client, undo, ref, port.id, address,
-                               tgt.group, outcome, cloud)
-    return out
+            found = client.create_security_group_rule(
+                security_group_id=group[0], direction='ingress',
+                protocol='vrrp', ether_type=ether, remote_group_id=group[0],
+                description=model.rule_description(vip.name))
+        except sdk_exc.ConflictException as exc:
+            if failures.neutron_error(exc)[0] != 'SecurityGroupRuleExists':
+                raise
+            # Another run created it since the group was read: use it.
+            _, current = prepare.group(client, group[0])
+            found = rules.equivalent(current, group[0], ether)
+            if found is None:
+                raise
+        else:
+            undo.append(rollback.rule_created(found.id, group[1] or group[0]))
+            # A new port goes with its tags: only an existing one untags.
+            join.add_tag(client, vip, model.RULE_TAG + found.id,
+                         undo if tgt.existing else None)
+            return report.row('vrrp_rule', found.id, group[1], 'created',
+                              [report.rule_change('create', found.id, label)])
+    return report.row('vrrp_rule', found.id, group[1], 'existing',
+                      [report.rule_change('skip', found.id, label,
+                                          'in_group')])
 
 
 def create(client: Proxy, req: Request, cloud: dict[str, Any]
            ) -> list[dict[str, Any]]:
     """Create (or complete) the VIP; the rows of what was done."""
-    rows_: list[dict[str, Any]] = []
-    with errors.boundary():
-        tgt = target(client, req)
-        if tgt.group is None:
-            rules.warn_vrrp(client, [p for _, p in tgt.members], tgt.ether)
-    undo = rollback.Undo()
-    subject = errors.Subject()
+    tgt = target(client, req)
+    if tgt.group is None:
+        join.warn_vrrp(client, [m.port for m in tgt.members], tgt.ether)
+    if req.dry_run:
+        return _dry_run(client, req, tgt, cloud)
+    undo: list[rollback.Undo] = []
     try:
-        rule_id = None
+        if tgt.existing:
+            vip = _members_of(client, tgt.existing, tgt, undo)
+            rows = [report.row('vip_port', vip.id, vip.name, 'existing', [
+                report.port_change('keep', vip.id, vip.name,
+                                   vip.ip_address)])]
+        else:
+            vip = _new_port(client, req, tgt, undo)
+            rows = [report.row('vip_port', vip.id, vip.name, 'created', [
+                report.port_change('create', vip.id, vip.name,
+                                   vip.ip_address)])]
         if tgt.group:
-            row, rule_id = rules.ensure(client, tgt.group, tgt.group_rules,
-                                        tgt.ether, req.dry_run, undo)
-            rows_.append(row)
-        row, address, port = _port(client, req, tgt, rule_id, undo)
-        rows_.insert(0, row)
-        rows_ += _members(client, tgt, address, cloud, req, undo)
-        if tgt.existing and not req.dry_run:
-            _retag(client, tgt, rule_id)
-    except rollback.CAUGHT as exc:
-        raise rollback.failed(rollback.sentence(exc, subject), undo) from exc
-    return rows_
+            rows.append(_rule(client, vip, tgt, undo))
+        rows += join.members(client, vip, tgt.members, tgt.group,
+                             req.command, cloud, undo)
+    except join.FAILED as exc:
+        raise failures.PartlyDone(
+            exc, runner.roll_back(client, undo, cloud)) from exc
+    return rows
 
 
-def _retag(client: Proxy, tgt: Target, rule_id: str | None) -> None:
-    vip = tgt.existing
-    assert vip is not None
-    joined = [*vip.members, *(p.id for _, p in tgt.members)]
-    wanted = model.tags(joined, vip.rule_id or rule_id)
-    if sorted(wanted) != sorted(vip.port.tags or []):
-        client.set_tags(vip.port, wanted)
+def _dry_run(client: Proxy, req: Request, tgt: Target,
+             cloud: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a create as "would ...", with nothing sent."""
+    if tgt.existing:
+        vip = tgt.existing
+        rows = [report.row('vip_port', vip.id, vip.name, 'existing', [
+            report.port_change('keep', vip.id, vip.name, vip.ip_address)],
+            dry_run=True)]
+    else:
+        holds = tgt.address or f'a free address of {tgt.subnet.cidr}'
+        rows = [report.row('vip_port', None, req.name, 'dry-run', [
+            report.port_change('create', None, req.name, holds)],
+            dry_run=True)]
+    if tgt.group:
+        label = rules.label(tgt.group, tgt.ether)
+        found = rules.equivalent(tgt.group_rules, tgt.group[0], tgt.ether)
+        change = (report.rule_change('skip', found.id, label, 'in_group')
+                  if found else report.rule_change('create', None, label))
+        rows.append(report.row('vrrp_rule', found.id if found else None,
+                               tgt.group[1], 'dry-run', [change],
+                               dry_run=True))
+    return rows + join.dry_run(client, tgt.address, tgt.members, tgt.group,
+                               req.command, cloud)

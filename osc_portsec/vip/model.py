@@ -1,33 +1,32 @@
 """What a VIP is, in Neutron terms: pure functions of what was read.
 
-The VIP port carries everything the tool needs to find it again in its
-tags: the marker tag, one tag per member port, and the VRRP rule it
-created (so ``delete`` removes only that rule). Tags, unlike the
-description, are filtered by Neutron (``ports(tags=...)``), so ``list``
-is one request.
+The VIP port carries, in its tags, everything the tool needs to find it
+again and to touch only what it owns: the marker tag, one tag per member
+whose pair the tool added (``member``), one per member whose pair was
+there before the VIP (``kept``: never removed), the VRRP rule it created
+(``rule``) and the group given with ``--security-group`` (``group``).
+Tags, unlike the description, are filtered by Neutron (``ports(tags=)``),
+so ``list`` is one request, and each is added or removed on its own
+(``PUT``/``DELETE /ports/{id}/tags/{tag}``), so two runs never lose each
+other's members. The port is created with its tags in the same request,
+so a run killed at any moment leaves a VIP that ``list`` shows and
+``delete`` removes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from typing import Any, Iterable, Sequence, TYPE_CHECKING
-
-from osc_portsec import changes
-from osc_portsec.changes import Plan
-from osc_portsec.explain import backend as _backend
-from osc_portsec.explain import evaluate as _evaluate
-from osc_portsec.explain import facts as _facts
-from osc_portsec.explain import packet as _packet
-from osc_portsec import pairs as _pairs
-from osc_portsec import plans
+from typing import Any, Iterable, Mapping, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from openstack.network.v2.port import Port
 
 TAG = 'osc-portsec-vip'
 MEMBER_TAG = 'osc-portsec-vip-member:'
+KEPT_TAG = 'osc-portsec-vip-kept:'
 RULE_TAG = 'osc-portsec-vip-rule:'
+GROUP_TAG = 'osc-portsec-vip-group:'
 # Neutron's default max_allowed_address_pair; the API does not expose the
 # configured value, so a member is refused before the cloud would refuse
 # it half-way through a create.
@@ -45,11 +44,35 @@ def description(name: str) -> str:
     )
 
 
-def tags(members: Iterable[str], rule_id: str | None) -> list[str]:
+def rule_description(name: str) -> str:
+    """The description of a VRRP rule the tool creates for VIP ``name``.
+
+    A run killed between creating the rule and tagging the VIP port with
+    it leaves a rule that ``delete`` still recognises as the VIP's.
+    """
+    return f'VRRP between the members of VIP {name} (osc-portsec)'
+
+
+def member_tag(port_id: str, kept: bool = False) -> str:
+    return (KEPT_TAG if kept else MEMBER_TAG) + port_id
+
+
+def tags(members: Iterable[str], kept: Iterable[str] = (),
+         rule_id: str | None = None, group_id: str | None = None
+         ) -> list[str]:
+    """The tags of a VIP port, in a stable order."""
     out = [TAG] + [MEMBER_TAG + m for m in dict.fromkeys(members)]
+    out += [KEPT_TAG + m for m in dict.fromkeys(kept)]
     if rule_id:
         out.append(RULE_TAG + rule_id)
+    if group_id:
+        out.append(GROUP_TAG + group_id)
     return out
+
+
+def _tagged(found: Iterable[str], prefix: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t[len(prefix):] for t in found
+                               if t.startswith(prefix)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,82 +84,87 @@ class Vip:
     network_id: str
     ip_address: str
     subnet_id: str | None
+    # Members whose pair the tool added, and those whose pair it found.
     members: tuple[str, ...]
-    rule_id: str | None
+    kept: tuple[str, ...] = ()
+    rule_id: str | None = None
+    group_id: str | None = None
     port: Any = None
 
-    def tags(self, members: Iterable[str] | None = None) -> list[str]:
-        return tags(self.members if members is None else members,
-                    self.rule_id)
+    @property
+    def all_members(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.members, *self.kept)))
+
+    @property
+    def created_at(self) -> str:
+        return str(getattr(self.port, 'created_at', None) or '')
 
 
 def from_port(port: Port) -> Vip:
     found = list(port.tags or [])
     fixed = (port.fixed_ips or [{}])[0]
-    rules = [t[len(RULE_TAG):] for t in found if t.startswith(RULE_TAG)]
+    rules = _tagged(found, RULE_TAG)
+    groups = _tagged(found, GROUP_TAG)
+    kept = _tagged(found, KEPT_TAG)
     return Vip(
         id=port.id, name=port.name or '', network_id=port.network_id,
         ip_address=fixed.get('ip_address', ''),
         subnet_id=fixed.get('subnet_id'),
-        members=tuple(t[len(MEMBER_TAG):] for t in found
-                      if t.startswith(MEMBER_TAG)),
-        rule_id=rules[0] if rules else None, port=port,
+        members=tuple(m for m in _tagged(found, MEMBER_TAG)
+                      if m not in kept),
+        kept=kept, rule_id=rules[0] if rules else None,
+        group_id=groups[0] if groups else None, port=port,
     )
+
+
+def winner(vips: Iterable[Vip]) -> Vip:
+    """Of VIPs that two runs made at once, the one both runs keep.
+
+    The oldest port wins, then the smallest ID: every run sees the same
+    ports and picks the same one.
+    """
+    return min(vips, key=lambda v: (v.created_at, v.id))
 
 
 def ethertype(address: str) -> str:
     return 'IPv%d' % ipaddress.ip_address(address).version
 
 
-def carries(pair: Any, address: str) -> str | None:
-    """How ``pair`` carries ``address``: ``'single'``, ``'cidr'`` or None.
+def carries(pair: Mapping[str, Any], address: str) -> str | None:
+    """How ``pair`` carries ``address``: a kind, or None.
 
-    ``'cidr'`` is a wider CIDR pair that covers the address.
+    ``'single'``: the address itself, written without a prefix, which is
+    what Neutron's OVN driver looks for to make the VIP port a virtual port
+    with this member as a parent (an exact match on the stored
+    ``ip_address``: ovn utils ``get_virtual_port_parents``).
+    ``'prefixed'``: the address with a prefix (``/32``, or a CIDR stored
+    with the address as its host bits, which OVN reads as that host only):
+    the address passes, but the member is no virtual parent.
+    ``'cidr'``: a network that covers the address.
     """
-    net = ipaddress.ip_interface(pair['ip_address']).network
-    ip = ipaddress.ip_address(address)
-    if ip not in net:
+    text = str(pair['ip_address']).strip()
+    try:
+        iface = ipaddress.ip_interface(text)
+        ip = ipaddress.ip_address(address)
+    except ValueError:
         return None
-    return 'single' if net.num_addresses == 1 else 'cidr'
+    if iface.ip.version != ip.version:
+        return None
+    if iface.ip == ip:
+        return 'prefixed' if '/' in text else 'single'
+    if iface.network.num_addresses > 1 and ip in iface.network and (
+            iface.ip == iface.network.network_address):
+        return 'cidr'
+    return None
 
 
-def vip_pair(port: Port, address: str) -> _pairs.Pair:
-    # The member's own MAC: OVN (Neutron 29) refuses other MACs except
-    # VRRP's, and keepalived sends from the interface's MAC by default.
-    return _pairs.Pair(address, port.mac_address)
-
-
-def join(port: Port, ref: str, address: str,
-         group: tuple[str, str] | None) -> Plan:
-    """The VIP's pair, and the group, on a member in one update."""
-    plan = plans.pair_add(port, [vip_pair(port, address)], ref)
-    current = list(port.security_group_ids or [])
-    if group and group[0] not in current:
-        plan.attrs['security_group_ids'] = current + [group[0]]
-        plan.changes.append(changes.group('add', group[0], group[1]))
-    return plan
-
-
-def leave(port: Port, address: str,
-          group: tuple[str, str] | None = None, pair: bool = True) -> Plan:
-    """Remove only the VIP's single-IP pair (any MAC), keep every other.
-
-    With ``group`` (a rollback) also the group this run added; without
-    ``pair`` (a rollback where the pair was there before) only that group.
-    """
-    current = list(port.allowed_address_pairs or [])
-    kept = [p for p in current
-            if not pair or carries(p, address) != 'single']
-    attrs: dict[str, Any] = {}
-    done = [changes.pair('remove', p['ip_address'], p.get('mac_address'))
-            for p in current if p not in kept]
-    if done:
-        attrs['allowed_address_pairs'] = kept
-    groups = list(port.security_group_ids or [])
-    if group and group[0] in groups:
-        attrs['security_group_ids'] = [g for g in groups if g != group[0]]
-        done.append(changes.group('remove', group[0], group[1]))
-    return Plan(attrs=attrs, changes=done)
+def rule_line(rule: Any) -> dict[str, Any]:
+    return {
+        'id': rule.id, 'security_group_id': rule.security_group_id,
+        'protocol': rule.protocol, 'ethertype': rule.ether_type,
+        'remote_group_id': rule.remote_group_id,
+        'remote_ip_prefix': rule.remote_ip_prefix,
+    }
 
 
 def is_vrrp_rule(rule: Any, ether: str, remote_group: str | None) -> bool:
@@ -153,93 +181,3 @@ def is_vrrp_rule(rule: Any, ether: str, remote_group: str | None) -> bool:
                 and not rule.remote_ip_prefix)
     return not rule.remote_group_id and rule.remote_ip_prefix in (
         None, '0.0.0.0/0', '::/0')
-
-
-def rule_line(rule: Any) -> dict[str, Any]:
-    return {
-        'id': rule.id, 'security_group_id': rule.security_group_id,
-        'protocol': rule.protocol, 'ethertype': rule.ether_type,
-        'remote_group_id': rule.remote_group_id,
-        'remote_ip_prefix': rule.remote_ip_prefix,
-    }
-
-
-# Where VRRP goes: the VRRP multicast group (keepalived's default) or,
-# with unicast peers, the other member's own address.
-VRRP_GROUP = {'IPv4': '224.0.0.18', 'IPv6': 'ff02::12'}
-
-
-def _body(resource: Any) -> dict[str, Any]:
-    # SDK resources are dicts too, keyed by attribute name: ask for
-    # Neutron's names.
-    if hasattr(resource, 'to_dict'):
-        return resource.to_dict(computed=False, original_names=True)
-    return dict(resource)
-
-
-def _groups(rules: Sequence[Any]) -> dict[str, _facts.Group]:
-    by_group: dict[str, list[_facts.Rule]] = {}
-    for rule in rules:
-        body = _body(rule)
-        by_group.setdefault(body.get('security_group_id') or '', []).append(
-            _facts.rule_from_body(body))
-    return {g: _facts.Group(g, '', rules=tuple(r))
-            for g, r in by_group.items()}
-
-
-def _addresses(port: _facts.Port, ether: str) -> list[str]:
-    version = 4 if ether == _packet.IPV4 else 6
-    return [ip for ip in port.fixed_ips
-            if ipaddress.ip_address(ip).version == version]
-
-
-def vrrp_packets(sender: _facts.Port, receiver: _facts.Port,
-                 ether: str) -> list[_packet.Packet]:
-    """VRRP from ``sender``'s addresses, seen entering ``receiver``."""
-    return [
-        _packet.Packet(direction=_packet.INGRESS, ethertype=ether,
-                       protocol=VRRP_PROTOCOL, remote_ip=source,
-                       local_ip=target)
-        for source in _addresses(sender, ether)
-        for target in [*_addresses(receiver, ether), VRRP_GROUP[ether]]
-    ]
-
-
-def vrrp_reaches(facts: _facts.Facts, packets: Sequence[_packet.Packet]
-                 ) -> bool:
-    """Whether one of ``packets`` (one sender) passes under every back end.
-
-    Multicast or unicast: either way of running VRRP is enough. Every back
-    end must let it in, since the members' back end is not known before
-    they are bound.
-    """
-    return any(
-        all(_evaluate.judge(facts, packet, backend).verdict ==
-            _evaluate.PASS for backend in _backend.BACKENDS)
-        for packet in packets)
-
-
-def vrrp_gaps(members: Sequence[Port], rules: Sequence[Any],
-              ether: str) -> list[Port]:
-    """Members that VRRP from one of the other members would not reach.
-
-    Judged by ``explain``'s evaluator: a VRRP packet (IP protocol 112)
-    from each other member's fixed IP to this member (its own address, or
-    the VRRP multicast group) against this member's port security and the
-    rules of its groups. ``rules`` are the rules of the members' groups.
-    The only remote addresses asked about are the members' own fixed IPs,
-    so the members themselves are the remote groups' ports that matter.
-    """
-    groups = _groups(rules)
-    subjects = [_facts.port_from_body(_body(m)) for m in members]
-    remotes = tuple(_facts.member_from_body(_body(m)) for m in members)
-    gaps = []
-    for port, subject in zip(members, subjects):
-        facts = _facts.Facts(
-            port=subject, members=remotes,
-            groups=tuple(groups[g] for g in subject.security_group_ids
-                         if g in groups))
-        if not all(vrrp_reaches(facts, vrrp_packets(other, subject, ether))
-                   for other in subjects if other.id != subject.id):
-            gaps.append(port)
-    return gaps

@@ -1,7 +1,8 @@
 """``vip restore``: make a deleted VIP again from the journal.
 
-``vip delete`` records the VIP's name, network, address and members, and
-the group whose VRRP rule it had created. Restoring is ``vip create``
+``vip delete`` records the VIP's name, network, address and members (those
+whose pair the tool added and those that had it before), and the VIP's
+security group, before it removes anything. Restoring is ``vip create``
 with those values: the same checks (the address must still be free, every
 member must still be there with port security on), the same port (name,
 address, tag and description), the rule when an equivalent one is
@@ -27,7 +28,7 @@ def request(entry: dict[str, Any], dry_run: bool) -> create.Request:
     vip = entry['vip']
     return create.Request(
         name=vip['name'], network=vip['network_id'],
-        members=list(vip.get('members') or []),
+        members=[*(vip.get('members') or []), *(vip.get('kept') or [])],
         ip_address=vip['ip_address'],
         security_group=vip.get('rule_group_id'), dry_run=dry_run,
         command='vip restore', restoring=True)
@@ -35,7 +36,7 @@ def request(entry: dict[str, Any], dry_run: bool) -> create.Request:
 
 def find(ref: str, auth_url: str | None) -> dict[str, Any]:
     entry = journal.last_vip_deletion(ref, auth_url)
-    if entry is None:
+    if entry is None or not isinstance(entry.get('vip'), dict):
         raise exceptions.CommandError(
             f"The journal {journal.path()} records no deleted VIP '{ref}'; "
             f"there is nothing to restore. Nothing was changed.")

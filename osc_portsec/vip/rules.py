@@ -1,98 +1,42 @@
-"""The VRRP rule: find or create it, and warn when members cannot talk.
+"""The VRRP rule: whether members hear each other, and the rule that lets
+them.
 
 keepalived's peers exchange VRRP (IP protocol 112); when a member's
 security groups drop it, every member believes it is the master and
-claims the address.
+claims the address. Whether VRRP passes is decided by ``explain``'s
+evaluator, as for any packet. Pure functions; the rule itself is created
+by :mod:`osc_portsec.vip.create`.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-from typing import Any, Sequence, TYPE_CHECKING
-import uuid
+import ipaddress
+from typing import Any, Sequence
 
-from openstack import exceptions as sdk_exc
-from openstack.network.v2 import security_group_rule as _rule
-from osc_lib import exceptions
-
-from osc_portsec.vip import members
+from osc_portsec.explain import backend as _backend
+from osc_portsec.explain import evaluate as _evaluate
+from osc_portsec.explain import facts as _facts
+from osc_portsec.explain import packet as _packet
 from osc_portsec.vip import model
-from osc_portsec.vip import rollback
 
-if TYPE_CHECKING:
-    from openstack.network.v2._proxy import Proxy
-
-LOG = logging.getLogger(__name__)
+# Where VRRP goes: the VRRP multicast group (keepalived's default) or,
+# with unicast peers, the other member's own address.
+VRRP_GROUP = {'IPv4': '224.0.0.18', 'IPv6': 'ff02::12'}
 
 
-def of_groups(client: Proxy, group_ids: Sequence[str]) -> list[Any]:
-    """The rules of ``group_ids``, in one list request."""
-    ids = list(dict.fromkeys(group_ids))
-    if not ids:
-        return []
-    return list(client.security_group_rules(security_group_id=ids))
+def equivalent(rules: Sequence[Any], group_id: str, ether: str
+               ) -> Any | None:
+    """The rule of the group that already lets VRRP in from the group."""
+    return next((r for r in rules
+                 if model.is_vrrp_rule(r, ether, group_id)), None)
 
 
-def find_group(client: Proxy, ref: str
-               ) -> tuple[tuple[str, str], list[Any]]:
-    """``(ID, name)`` of the group and its rules, in one request.
-
-    A group's body carries its rules, so no second request lists them.
-    """
-    try:
-        uuid.UUID(ref)
-        try:
-            found = [client.get_security_group(ref)]
-        except sdk_exc.NotFoundException:
-            found = []
-    except ValueError:
-        found = list(client.security_groups(name=ref))
-    if len(found) != 1:
-        raise exceptions.CommandError(
-            f"More than one security group is named '{ref}'; give the "
-            f"security group ID. Nothing was changed." if found else
-            f"Security group '{ref}' was not found; check it with "
-            f"'openstack security group list'. Nothing was changed.")
-    group = found[0]
-    rules = [_rule.SecurityGroupRule(**r, _synchronized=True)
-             for r in group.security_group_rules or []]
-    return (group.id, group.name or ''), rules
+def label(group: tuple[str, str], ether: str) -> str:
+    """A VRRP rule in a few words: ``ingress IPv4 vrrp from group web``."""
+    return f'ingress {ether} vrrp from group {group[1] or group[0]}'
 
 
-def _words(group: tuple[str, str], ether: str) -> str:
-    label = group[1] or group[0]
-    return (f'ingress {ether} protocol vrrp (112) from security group '
-            f'{label} into {label}')
-
-
-def ensure(client: Proxy, group: tuple[str, str], current: Sequence[Any],
-           ether: str, dry_run: bool, undo: rollback.Undo
-           ) -> tuple[dict[str, Any], str | None]:
-    """The rule's row, and its ID when this run created it.
-
-    ``current`` are the group's rules as read with the group.
-    """
-    found = [r for r in current if model.is_vrrp_rule(r, ether, group[0])]
-    name = group[1] or group[0]
-    if found:
-        return members.row('vrrp_rule', found[0].id, name, 'existing',
-                           words=['an equivalent rule is already there: '
-                                  + _words(group, ether)]), None
-    if dry_run:
-        return members.row('vrrp_rule', None, name, 'dry-run', words=[
-            'would create rule ' + _words(group, ether)]), None
-    rule = client.create_security_group_rule(
-        security_group_id=group[0], direction='ingress', protocol='vrrp',
-        ether_type=ether, remote_group_id=group[0])
-    undo.push(f'the VRRP rule {rule.id} of security group {name}',
-              functools.partial(client.delete_security_group_rule, rule.id),
-              f'openstack security group rule delete {rule.id}')
-    return members.row('vrrp_rule', rule.id, name, 'created', words=[
-        'created rule ' + _words(group, ether)]), rule.id
-
-
-def _rule_command(group: str, ether: str) -> str:
+def command(group: str, ether: str) -> str:
     return (f"openstack security group rule create --ingress --protocol "
             f"vrrp --ethertype {ether} --remote-group {group} {group}")
 
@@ -106,15 +50,15 @@ def fix(ports: Sequence[Any], ether: str) -> str:
     """
     sets = [set(p.security_group_ids or []) for p in ports]
     common = set.intersection(*sets) if sets else set()
-    first = [g for g in (ports[0].security_group_ids or [])] if ports else []
+    first = list(ports[0].security_group_ids or []) if ports else []
     shared = [g for g in first if g in common]
     if shared:
-        return f"'{_rule_command(shared[0], ether)}'"
+        return f"'{command(shared[0], ether)}'"
     group = first[0] if first else '<security-group>'
     joins = ' and '.join(
         f"'openstack port set --security-group {group} {p.id}'"
         for p in ports if group not in (p.security_group_ids or []))
-    return f"{joins} and '{_rule_command(group, ether)}'"
+    return f"{joins} and '{command(group, ether)}'"
 
 
 def gaps_warning(gaps: Sequence[Any], ports: Sequence[Any],
@@ -129,11 +73,89 @@ def gaps_warning(gaps: Sequence[Any], ports: Sequence[Any],
         f"<group> (a group for the members) or run {fix(ports, ether)}.")
 
 
-def warn_vrrp(client: Proxy, ports: Sequence[Any], ether: str) -> None:
-    if len(ports) < 2:
-        return
-    groups = [g for p in ports for g in p.security_group_ids or []]
-    text = gaps_warning(model.vrrp_gaps(ports, of_groups(client, groups),
-                                        ether), ports, ether)
-    if text:
-        LOG.warning(text)
+def _body(resource: Any) -> dict[str, Any]:
+    # SDK resources are dicts too, keyed by attribute name: ask for
+    # Neutron's names.
+    if hasattr(resource, 'to_dict'):
+        return dict(resource.to_dict(computed=False, original_names=True))
+    return dict(resource)
+
+
+def _groups(rules: Sequence[Any]) -> dict[str, _facts.Group]:
+    by_group: dict[str, list[_facts.Rule]] = {}
+    for rule in rules:
+        body = _body(rule)
+        by_group.setdefault(body.get('security_group_id') or '', []).append(
+            _facts.rule_from_body(body))
+    return {g: _facts.Group(g, '', rules=tuple(r))
+            for g, r in by_group.items()}
+
+
+def _addresses(port: _facts.Port, ether: str) -> list[str]:
+    version = 4 if ether == _packet.IPV4 else 6
+    return [ip for ip in port.fixed_ips
+            if ipaddress.ip_address(ip).version == version]
+
+
+def vrrp_packets(sender: _facts.Port, receiver: _facts.Port,
+                 ether: str) -> list[_packet.Packet]:
+    """VRRP from ``sender``'s addresses, seen entering ``receiver``."""
+    return [
+        _packet.Packet(direction=_packet.INGRESS, ethertype=ether,
+                       protocol=model.VRRP_PROTOCOL, remote_ip=source,
+                       local_ip=target)
+        for source in _addresses(sender, ether)
+        for target in [*_addresses(receiver, ether), VRRP_GROUP[ether]]
+    ]
+
+
+def vrrp_reaches(facts: _facts.Facts, packets: Sequence[_packet.Packet]
+                 ) -> bool:
+    """Whether one of ``packets`` (one sender) passes under every back end.
+
+    Multicast or unicast: either way of running VRRP is enough. Every back
+    end must let it in, since the members' back end is not known before
+    they are bound.
+    """
+    return any(
+        all(_evaluate.judge(facts, packet, backend).verdict ==
+            _evaluate.PASS for backend in _backend.BACKENDS)
+        for packet in packets)
+
+
+def vrrp_gaps(members: Sequence[Any], rules: Sequence[Any],
+              ether: str) -> list[Any]:
+    """Members that VRRP from one of the other members would not reach.
+
+    Judged by ``explain``'s evaluator: a VRRP packet (IP protocol 112)
+    from each other member's fixed IP to this member (its own address, or
+    the VRRP multicast group) against this member's port security and the
+    rules of its groups. ``rules`` are the rules of the members' groups.
+    The only remote addresses asked about are the members' own fixed IPs,
+    so the members themselves are the remote groups' ports that matter.
+    """
+    groups = _groups(rules)
+    subjects = [_facts.port_from_body(_body(m)) for m in members]
+    remotes = tuple(_facts.member_from_body(_body(m)) for m in members)
+    gaps = []
+    for port, subject in zip(members, subjects):
+        facts = _facts.Facts(
+            port=subject, members=remotes,
+            groups=tuple(groups[g] for g in subject.security_group_ids
+                         if g in groups))
+        if not all(vrrp_reaches(facts, vrrp_packets(other, subject, ether))
+                   for other in subjects if other.id != subject.id):
+            gaps.append(port)
+    return gaps
+
+
+def gaps(members: Sequence[Any], rules: Sequence[Any],
+         ether: str) -> str | None:
+    """The warning when filtered members cannot hear each other."""
+    # Filtered: port security on, or a cloud without the flag (None).
+    from osc_portsec import port_state
+
+    live = [p for p in members if port_state.flag(p) is not False]
+    if len(live) < 2:
+        return None
+    return gaps_warning(vrrp_gaps(live, rules, ether), live, ether)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Sequence, TYPE_CHECKING
 
 from osc_portsec import port_state
-from osc_portsec.vip import members
+from osc_portsec.vip import join
 from osc_portsec.vip import model
+from osc_portsec.vip import prepare
 from osc_portsec.vip import rules
 
 if TYPE_CHECKING:
@@ -20,29 +21,23 @@ if TYPE_CHECKING:
 def _pair_kind(port: Any, address: str) -> str | None:
     kinds = {model.carries(p, address)
              for p in port.allowed_address_pairs or []}
-    if 'single' in kinds:
-        return 'single'
-    return 'cidr' if 'cidr' in kinds else None
+    return next((k for k in ('single', 'prefixed', 'cidr') if k in kinds),
+                None)
 
 
-def _member(port: Any, address: str) -> dict[str, Any]:
+def _member(vip: model.Vip, port: Any) -> dict[str, Any]:
     return {'id': port.id, 'name': port.name,
             'mac_address': port.mac_address,
-            'pair': _pair_kind(port, address),
+            'pair': _pair_kind(port, vip.ip_address),
+            'pair_added_by_vip': port.id in vip.members,
             'port_security_enabled': port_state.flag(port),
             'binding_host_id': port.binding_host_id or None}
-
-
-def member_ports(vip: model.Vip, ports: Sequence[Any]) -> list[Any]:
-    """Recorded members, and other ports whose pairs carry the address."""
-    return [p for p in ports if p.id != vip.id and (
-        p.id in vip.members or _pair_kind(p, vip.ip_address))]
 
 
 def findings(vip: model.Vip, found: Sequence[Any]) -> list[str]:
     out = []
     seen = {p.id for p in found}
-    for gone in (m for m in vip.members if m not in seen):
+    for gone in (m for m in vip.all_members if m not in seen):
         out.append(f"member {gone} no longer exists or is not visible to "
                    f"you; 'openstack port security vip unset {vip.name} "
                    f"--member {gone}' forgets it")
@@ -57,10 +52,11 @@ def findings(vip: model.Vip, found: Sequence[Any]) -> list[str]:
             out.append(f"member {label} has no allowed address pair for "
                        f"{vip.ip_address}; 'openstack port security vip "
                        f"set {vip.name} --member {port.id}' adds it")
-        elif kind == 'cidr':
+        elif kind in ('cidr', 'prefixed'):
             out.append(f"member {label} carries {vip.ip_address} only in a "
-                       f"CIDR pair, which OVN does not turn into the VIP's "
-                       f"virtual port; 'openstack port security vip set "
+                       f"{'CIDR' if kind == 'cidr' else 'prefixed'} pair, "
+                       f"which OVN does not turn into the VIP's virtual "
+                       f"port; 'openstack port security vip set "
                        f"{vip.name} --member {port.id}' adds the "
                        f"single-IP pair")
     return out
@@ -89,25 +85,22 @@ def held_by(vip: model.Vip, found: Sequence[Any]) -> dict[str, Any] | None:
 
 
 def values(client: Proxy, ref: str) -> dict[str, Any]:
-    vip = members.find_vip(client, ref)
-    found = member_ports(vip, members.network_ports(client, vip.network_id))
-    groups = [g for p in found for g in p.security_group_ids or []]
+    vip = prepare.find_vip(client, ref)
+    found = prepare.member_ports(
+        vip, prepare.network_ports(client, vip.network_id))
     ether = model.ethertype(vip.ip_address)
-    all_rules = rules.of_groups(client, groups)
+    all_rules = join.group_rules(client, found)
     vrrp = [r for r in all_rules if r.direction == 'ingress'
             and r.protocol in model.VRRP and r.ether_type == ether]
     notes = findings(vip, found)
-    # Filtered: port security on, or a cloud without the flag (None).
-    live = [p for p in found if port_state.flag(p) is not False]
-    gap = rules.gaps_warning(model.vrrp_gaps(live, all_rules, ether),
-                             live, ether) if len(live) > 1 else None
+    gap = rules.gaps(found, all_rules, ether)
     if gap:
         notes.append(gap)
     return {
         'id': vip.id, 'name': vip.name, 'ip_address': vip.ip_address,
         'network_id': vip.network_id, 'subnet_id': vip.subnet_id,
         'status': vip.port.status,
-        'members': [_member(p, vip.ip_address) for p in found],
+        'members': [_member(vip, p) for p in found],
         'vrrp_rules': [model.rule_line(r) for r in vrrp],
         'created_rule_id': vip.rule_id,
         'held_by': held_by(vip, found),

@@ -215,8 +215,9 @@ def test_rollback_when_a_member_is_refused(cli, sdk, shared_network,
     assert result.returncode == 1
     assert (f"You are not allowed to change allowed address pairs on port "
             f"{a['id']}") in result.stderr
-    assert 'Rolled back: the VIP port' in result.stderr
-    assert 'the VRRP rule' in result.stderr
+    # Undone newest first: the rule, then the VIP port.
+    assert 'Rolled back: the VRRP rule' in result.stderr
+    assert '; the VIP port' in result.stderr
     assert snapshot(sdk, net, (group['id'],)) == before
 
 

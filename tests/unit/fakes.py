@@ -162,7 +162,7 @@ class FakeNeutron:
         proxy.get_port.side_effect = self.get_port
         proxy.ports.side_effect = self.list_ports
         proxy.security_groups.side_effect = self.security_groups
-        proxy.find_security_group.side_effect = self.find_security_group
+        proxy.get_security_group.side_effect = self.get_group
         proxy.find_network.side_effect = self.find_network
         proxy.networks.side_effect = self.list_networks
 
@@ -218,24 +218,21 @@ class FakeNeutron:
         return iter(self._matching(filters))
 
     def security_groups(self, id: Any = (), fields: Any = None,
-                        **query: Any) -> Any:
+                        name: str | None = None, **query: Any) -> Any:
+        if name is not None:
+            return iter([self.group(sg) for sg, label in self.groups.items()
+                         if label == name])
         ids = [id] if isinstance(id, str) else list(id)
-        return iter([make_group(sg, self.groups[sg])
-                     for sg in ids if sg in self.groups])
+        return iter([self.group(sg) for sg in ids if sg in self.groups])
 
-    def find_security_group(self, ref: str, ignore_missing: bool = True,
-                            **query: Any) -> Any:
-        if ref in self.groups:
-            return make_group(ref, self.groups[ref])
-        named = [sg for sg, name in self.groups.items() if name == ref]
-        if len(named) > 1:
-            raise sdk_exc.DuplicateResource(
-                f'More than one SecurityGroup exists with the name {ref}.')
-        if named:
-            return make_group(named[0], ref)
-        if ignore_missing:
-            return None
-        raise sdk_exc.NotFoundException(f'No SecurityGroup found for {ref}')
+    def group(self, sg_id: str) -> Any:
+        """A group as Neutron returns it, with its rules."""
+        return make_group(sg_id, self.groups[sg_id])
+
+    def get_group(self, sg_id: str) -> Any:
+        if sg_id not in self.groups:
+            raise sdk_exc.NotFoundException(f'No SecurityGroup {sg_id}')
+        return self.group(sg_id)
 
     def list_networks(self, name: str | None = None, fields: Any = None,
                       **query: Any) -> Any:
@@ -346,7 +343,7 @@ def changed(before: bool | None = True, after: bool | None = True,
     ``items`` are keyed ``<action>_<kind>``, e.g. ``added_pairs`` or
     ``removed_groups``.
     """
-    from osc_portsec import columns
+    from osc_portsec import formats
 
     value: dict[str, Any] = {
         action: {'security_groups': [], 'allowed_address_pairs': []}
@@ -358,7 +355,7 @@ def changed(before: bool | None = True, after: bool | None = True,
             'allowed_address_pairs')
         value[action][field] = listed
     value['port_security_enabled'] = {'before': before, 'after': after}
-    return columns.ChangedColumn(value)
+    return formats.Changed(value)
 
 
 def fail_reads(proxy: Any, exc: BaseException) -> None:
@@ -443,6 +440,9 @@ class FakeVipNeutron(FakeNeutron):
         proxy.delete_security_group_rule.side_effect = self.delete_rule
         proxy.get_security_group_rule.side_effect = self.get_rule
         proxy.set_tags.side_effect = self.set_tags
+        proxy.add_tag.side_effect = self.add_tag
+        proxy.remove_tag.side_effect = self.remove_tag
+        self.created = 0
 
     def list_ports(self, **filters: Any) -> Any:
         tag = filters.pop('tags', None)
@@ -461,9 +461,21 @@ class FakeVipNeutron(FakeNeutron):
         if 'ip_address' not in fixed:
             fixed['ip_address'] = f'10.0.0.{self.next_ip}'
             self.next_ip += 1
-        port = make_port(id=VIP_ID, mac_address='fa:16:3e:00:00:01',
+        for other in self.ports.values():
+            if any(ip['ip_address'] == fixed['ip_address']
+                   for ip in other.fixed_ips or []):
+                raise neutron_error(
+                    409, 'IpAddressAlreadyAllocated',
+                    f"IP address {fixed['ip_address']} already allocated "
+                    f"in subnet {SUBNET_ID}")
+        # The first port made is VIP_ID; more get IDs of their own.
+        port_id = VIP_ID if not self.created else (
+            f'{VIP_ID[:-4]}{self.created:04d}')
+        self.created += 1
+        port = make_port(id=port_id, mac_address='fa:16:3e:00:00:01',
                          device_owner='', device_id='', fixed_ips=[fixed],
                          allowed_address_pairs=[], revision_number=1,
+                         created_at=f'2026-12-03T10:00:{self.created:02d}Z',
                          **attrs)
         self.add(port)
         return port
@@ -497,7 +509,22 @@ class FakeVipNeutron(FakeNeutron):
 
     def create_rule(self, **attrs: Any) -> Any:
         attrs['ethertype'] = attrs.pop('ether_type')
-        rule = make_rule(RULE_ID, attrs.pop('security_group_id'), **attrs)
+        group = attrs.pop('security_group_id')
+        for rule in self.rules.values():
+            same = all(getattr(rule, k) == v for k, v in (
+                ('security_group_id', group),
+                ('direction', attrs.get('direction')),
+                ('protocol', attrs.get('protocol')),
+                ('ether_type', attrs.get('ethertype')),
+                ('remote_group_id', attrs.get('remote_group_id'))))
+            if same:
+                raise neutron_error(
+                    409, 'SecurityGroupRuleExists',
+                    f'Security group rule already exists. Rule id is '
+                    f'{rule.id}.')
+        rule_id = RULE_ID if RULE_ID not in self.rules else (
+            f'{RULE_ID[:-4]}{len(self.rules):04d}')
+        rule = make_rule(rule_id, group, **attrs)
         self.rules[rule.id] = rule
         return rule
 
@@ -514,6 +541,19 @@ class FakeVipNeutron(FakeNeutron):
         current.tags = list(tags)
         return current
 
+    def add_tag(self, port: Any, tag: str) -> Any:
+        current = self.ports[port.id]
+        if tag not in (current.tags or []):
+            current.tags = [*(current.tags or []), tag]
+        return current
+
+    def remove_tag(self, port: Any, tag: str) -> Any:
+        current = self.ports[port.id]
+        if tag not in (current.tags or []):
+            raise sdk_exc.NotFoundException(f'No tag {tag}')
+        current.tags = [t for t in current.tags if t != tag]
+        return current
+
 
 class FakeGroupsNeutron(FakeVipNeutron):
     """FakeVipNeutron whose groups carry their rules, found by ID or name.
@@ -524,10 +564,9 @@ class FakeGroupsNeutron(FakeVipNeutron):
 
     def __init__(self, proxy: Any):
         super().__init__(proxy)
-        proxy.get_security_group.side_effect = self.get_group
         self.keep_tags = True
 
-    def _group(self, sg_id: str) -> Any:
+    def group(self, sg_id: str) -> Any:
         from openstack.network.v2 import security_group as _sg
 
         rules = [r.to_dict(computed=False) for r in self.rules.values()
@@ -535,18 +574,6 @@ class FakeGroupsNeutron(FakeVipNeutron):
         return _sg.SecurityGroup(id=sg_id, name=self.groups[sg_id],
                                  security_group_rules=rules,
                                  _synchronized=True)
-
-    def get_group(self, sg_id: str) -> Any:
-        if sg_id not in self.groups:
-            raise sdk_exc.NotFoundException(f'No SecurityGroup {sg_id}')
-        return self._group(sg_id)
-
-    def security_groups(self, id: Any = (), fields: Any = None,
-                        **query: Any) -> Any:
-        if 'name' in query:
-            return iter([self._group(sg) for sg, name in self.groups.items()
-                         if name == query['name']])
-        return super().security_groups(id=id, fields=fields, **query)
 
     def create_port(self, fixed_ips: Any = (), **attrs: Any) -> Any:
         if not self.keep_tags:
@@ -578,3 +605,11 @@ class TestVipCommand(TestCommand):
 
     def port(self, port_id: str) -> _port.Port:
         return self.neutron.ports[port_id]
+
+
+# The table columns of the change commands (machine formats add
+# ``changed``, the change as structure).
+CHANGE_TABLE = ('id', 'name', 'result', 'changes', 'port_security_enabled',
+                'security_group_ids', 'allowed_address_pairs',
+                'revision_number')
+CHANGES_TABLE = ('id', 'name', 'result', 'changes')

@@ -71,7 +71,8 @@ class TestPorts(base.TestCase):
         client.ports.return_value = iter([fakes.make_port(), wanted])
         found = audit.ports(client, {'fields': ['id']}, 'disabled', False)
         self.assertEqual([wanted], list(found))
-        client.ports.assert_called_once_with(fields=['id'])
+        client.ports.assert_called_once_with(sort_key='id', sort_dir='asc',
+                                             fields=['id'])
 
 
 class AppTestCase(base.TestCase):
@@ -102,8 +103,8 @@ class TestQuery(AppTestCase):
 
     def test_fields_only(self):
         self.assertEqual(
-            {'fields': columns.fields(columns.LIST_COLUMNS)},
-            audit.query(self.app, self.args(), columns.LIST_COLUMNS))
+            {'fields': columns.fields(columns.LIST.table)},
+            audit.query(self.app, self.args(), columns.LIST.table))
 
     def test_every_filter(self):
         query = audit.query(
@@ -111,9 +112,9 @@ class TestQuery(AppTestCase):
             self.args(network='private', project=fakes.PROJECT_NAME,
                       server=SERVER_ID, device_owner='compute:nova',
                       fixed_ip='10.0.0.5'),
-            columns.LIST_COLUMNS)
+            columns.LIST.table)
         self.assertEqual(
-            {'fields': columns.fields(columns.LIST_COLUMNS),
+            {'fields': columns.fields(columns.LIST.table),
              'network_id': fakes.NETWORK_ID,
              'project_id': fakes.PROJECT_ID,
              'device_id': SERVER_ID,

@@ -1,5 +1,7 @@
 """Tests of osc_portsec.changes: a change as data, rendered once."""
 
+import dataclasses
+
 from hypothesis import given
 from hypothesis import strategies as st
 from osc_lib.test import base
@@ -128,10 +130,36 @@ class TestPlan(base.TestCase):
         ):
             self.assertEqual(removes, changes.Plan({}, items).removes, items)
 
-    def test_defaults(self):
-        plan = changes.Plan({'x': 1}, [])
-        self.assertEqual([], plan.warnings)
-        self.assertIsNot(plan.warnings, changes.Plan({}, []).warnings)
+    def test_immutable(self):
+        attrs = {'allowed_address_pairs': []}
+        items = [changes.pair('add', '10.0.0.9', None)]
+        plan = changes.Plan(attrs, items, ['careful'])
+        # The caller's list and dict are copied, not kept.
+        attrs['security_group_ids'] = []
+        items.append(Change('disable', 'port_security'))
+        self.assertEqual({'allowed_address_pairs': []}, dict(plan.attrs))
+        self.assertEqual((changes.pair('add', '10.0.0.9', None),),
+                         plan.changes)
+        self.assertEqual(('careful',), plan.warnings)
+        with self.assertRaises(TypeError):
+            plan.attrs['x'] = 1  # type: ignore[index]
+        self.assertRaises(dataclasses.FrozenInstanceError, setattr, plan,
+                          'changes', ())
+
+    def test_extend_builds_a_new_plan(self):
+        plan = changes.Plan({'allowed_address_pairs': []},
+                            [changes.pair('add', '10.0.0.9', None)], ['w'])
+        more = changes.group('add', fakes.SG_ID, 'web')
+        bigger = changes.extend(plan, {'security_group_ids': [fakes.SG_ID]},
+                                [more])
+        self.assertEqual({'allowed_address_pairs': [],
+                          'security_group_ids': [fakes.SG_ID]},
+                         dict(bigger.attrs))
+        self.assertEqual((changes.pair('add', '10.0.0.9', None), more),
+                         bigger.changes)
+        self.assertEqual(('w',), bigger.warnings)
+        self.assertEqual({'allowed_address_pairs': []}, dict(plan.attrs))
+        self.assertEqual(1, len(plan.changes))
 
 
 class TestSummary(base.TestCase):
@@ -221,7 +249,14 @@ class TestProperties(base.TestCase):
                      plans.pair_remove(port, [], 'web-1')]
         for plan in made:
             for change in plan.changes:
-                for dry_run in (False, True):
-                    text = changes.words(change, dry_run)
-                    self.assertTrue(text)
+                done = changes.words(change, False)
+                would = changes.words(change, True)
+                if change.action in ('none', 'note'):
+                    # A statement is the same said before or after.
+                    self.assertEqual(done, would)
+                else:
+                    # A dry run says "would", a change never does.
+                    self.assertEqual('would ' + change.action,
+                                     ' '.join(would.split()[:2]))
+                    self.assertFalse(done.startswith('would'), done)
             changes.summary(plan.changes, flag, not flag)

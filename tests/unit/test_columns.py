@@ -1,205 +1,127 @@
-"""Tests of osc_portsec.columns: table and JSON forms of the columns."""
+"""Tests of osc_portsec.columns: one registry, and each command's view."""
 
-from osc_lib.cli import format_columns
+import argparse
+
 from osc_lib.test import base
 
 from osc_portsec import columns
+from osc_portsec import formats
+
+VIEWS = (columns.SHOW, columns.LIST, columns.PAIRS, columns.CHANGE,
+         columns.CHANGES, columns.EXPLAIN, columns.VIP_SHOW,
+         columns.VIP_LIST, columns.VIP_STEPS)
 
 
-DISABLE = {
-    'security_groups': [{'id': 'sg-1', 'name': 'web'},
-                        {'id': 'sg-2', 'name': None}],
-    'allowed_address_pairs': [{'ip_address': '10.0.0.9',
-                               'mac_address': 'fa:16:3e:11:22:33'}],
-    'neutron_refuses_plain_disable': 'AddressPairAndPortSecurityRequired',
-}
+def args(formatter='table', long=False, chosen=()):
+    return argparse.Namespace(formatter=formatter, long=long,
+                              columns=list(chosen))
 
 
-class TestColumns(base.TestCase):
+class TestRegistry(base.TestCase):
+
+    def test_every_view_column_declared(self):
+        for view in VIEWS:
+            for name in view.every():
+                self.assertEqual(name, columns.COLUMNS[name].name)
 
     def test_show_keeps_port_show_names(self):
         for name in ('id', 'name', 'status', 'network_id', 'device_owner',
                      'device_id', 'mac_address', 'fixed_ips',
                      'port_security_enabled', 'security_group_ids',
                      'allowed_address_pairs', 'revision_number'):
-            self.assertIn(name, columns.SHOW_COLUMNS)
-        self.assertTrue(set(columns.LIST_COLUMNS) <= set(
-            columns.LIST_LONG_COLUMNS))
+            self.assertIn(name, columns.select(columns.SHOW, args('json')))
+        # A table says each group once, with its name.
+        table = columns.select(columns.SHOW, args())
+        self.assertIn('security_groups', table)
+        self.assertNotIn('security_group_ids', table)
 
-    def test_port_security(self):
-        self.assertEqual('True',
-                         columns.PortSecurityColumn(True).human_readable())
-        self.assertIs(False,
-                      columns.PortSecurityColumn(False).machine_readable())
-        column = columns.PortSecurityColumn(None)
-        self.assertIsNone(column.machine_readable())
-        self.assertIn('no port-security extension', column.human_readable())
+    def test_row_formats_every_column(self):
+        row = columns.row({'id': 'p1', 'changes': ['a'],
+                           'port_security_enabled': None},
+                          ('id', 'changes', 'port_security_enabled', 'name'))
+        self.assertEqual('p1', row[0])
+        self.assertEqual([['a'], None, None],
+                         [c.machine_readable() for c in row[1:]])
+        self.assertIsInstance(row[1], formats.Lines)
+        self.assertIsInstance(row[2], formats.PortSecurity)
+        # Absent: empty in a table, null in JSON; never the word None.
+        self.assertEqual('', row[3].human_readable())
 
-    def test_lines(self):
-        column = columns.LinesColumn(['one', 'two'])
-        self.assertEqual('one\ntwo', column.human_readable())
-        self.assertEqual(['one', 'two'], column.machine_readable())
 
-    def test_disable(self):
-        column = columns.DisableColumn(DISABLE)
-        self.assertEqual(DISABLE, column.machine_readable())
+class TestViews(base.TestCase):
+
+    def test_list_table_is_short_json_is_whole(self):
+        self.assertEqual(('id', 'name', 'port_security', 'pairs'),
+                         columns.select(columns.LIST, args()))
         self.assertEqual(
-            'security groups web (sg-1), sg-2; allowed address pairs '
-            '10.0.0.9 (fa:16:3e:11:22:33) (Neutron refuses a plain disable '
-            'while the port has allowed address pairs)',
-            column.human_readable(),
-        )
-
-    def test_disable_groups_only(self):
-        value = {'security_groups': [{'id': 'sg-1', 'name': ''}],
-                 'allowed_address_pairs': [],
-                 'neutron_refuses_plain_disable':
-                     'PortSecurityPortHasSecurityGroup'}
+            ('id', 'name', 'network_id', 'device_owner',
+             'port_security_enabled', 'security_group_ids',
+             'allowed_address_pairs'),
+            columns.select(columns.LIST, args('json')))
+        long_table = columns.select(columns.LIST, args(long=True))
+        for name in ('network_id', 'device_owner', 'security_group_ids',
+                     'allowed_address_pairs', 'device_id', 'fixed_ips'):
+            self.assertIn(name, long_table)
         self.assertEqual(
-            'security groups sg-1 (Neutron refuses a plain disable while '
-            'the port has security groups)',
-            columns.DisableColumn(value).human_readable())
+            columns.select(columns.LIST, args('json')) + (
+                'device_id', 'fixed_ips'),
+            columns.select(columns.LIST, args('yaml', long=True)))
 
-    def test_disable_nothing(self):
-        value = {'security_groups': [], 'allowed_address_pairs': [],
-                 'neutron_refuses_plain_disable': None}
-        self.assertEqual('nothing',
-                         columns.DisableColumn(value).human_readable())
-        column = columns.DisableColumn(None)
-        self.assertIsNone(column.machine_readable())
-        self.assertIn('not enabled', column.human_readable())
+    def test_changes_and_changed_never_both_in_a_table(self):
+        for view in (columns.CHANGE, columns.CHANGES):
+            for long in (False, True):
+                self.assertNotIn('changed',
+                                 columns.select(view, args(long=long)))
+        self.assertIn('changed', columns.select(columns.CHANGE,
+                                                args('json')))
+        self.assertIn('changed', columns.select(columns.CHANGES,
+                                                args('json', long=True)))
 
-    def test_row(self):
-        values = {'ip_address': '10.0.0.9',
-                  'allowed_address_pairs': [{'ip_address': '10.0.0.9'}]}
-        row = columns.row(values, ('ip_address', 'allowed_address_pairs',
-                                   'mac_address'))
-        self.assertEqual('10.0.0.9', row[0])
-        self.assertIsInstance(row[1], format_columns.ListDictColumn)
-        self.assertEqual([{'ip_address': '10.0.0.9'}],
-                         row[1].machine_readable())
-        # A value missing from the dict is shown empty, as osc-lib does.
-        self.assertEqual('', row[2])
+    def test_c_may_pick_any_column_of_the_view(self):
+        every = columns.select(columns.LIST, args(chosen=['fixed_ips']))
+        self.assertEqual(columns.LIST.every(), every)
+        self.assertIn('port_security_enabled', every)
+        self.assertIn('pairs', every)
 
-
-CHANGED = {
-    'added': {'security_groups': [],
-              'allowed_address_pairs': [{'ip_address': '10.0.0.10',
-                                         'mac_address': None}]},
-    'removed': {'security_groups': [{'id': 'sg-1', 'name': 'web'}],
-                'allowed_address_pairs': []},
-    'restored': {'security_groups': [],
-                 'allowed_address_pairs': [
-                     {'ip_address': '10.0.0.9',
-                      'mac_address': 'fa:16:3e:11:22:33'}]},
-    'skipped': {'security_groups': [{'id': 'sg-2', 'name': None,
-                                     'reason': 'gone'}],
-                'allowed_address_pairs': []},
-    'port_security_enabled': {'before': True, 'after': False},
-}
+    def test_vip_steps_table_without_ids(self):
+        self.assertEqual(('resource', 'name', 'result', 'changes'),
+                         columns.select(columns.VIP_STEPS, args()))
+        self.assertIn('id', columns.select(columns.VIP_STEPS, args('json')))
 
 
-class TestChangedColumn(base.TestCase):
-
-    def test_structure_in_json(self):
-        self.assertEqual(CHANGED,
-                         columns.ChangedColumn(CHANGED).machine_readable())
-
-    def test_words_in_a_table(self):
-        self.assertEqual(
-            'added allowed address pairs 10.0.0.10\n'
-            'removed security groups web (sg-1)\n'
-            'restored allowed address pairs 10.0.0.9 (fa:16:3e:11:22:33)\n'
-            'skipped security groups sg-2\n'
-            'port_security_enabled True -> False',
-            columns.ChangedColumn(CHANGED).human_readable())
-
-    def test_nothing(self):
-        value = {action: {'security_groups': [],
-                          'allowed_address_pairs': []}
-                 for action in ('added', 'removed', 'restored', 'skipped')}
-        value['port_security_enabled'] = {'before': True, 'after': True}
-        self.assertEqual('nothing',
-                         columns.ChangedColumn(value).human_readable())
-        self.assertEqual('nothing',
-                         columns.ChangedColumn(None).human_readable())
-
-
-class TestDeclarations(base.TestCase):
-
-    def test_every_shown_column_declared(self):
-        for shown in (columns.SHOW_COLUMNS, columns.LIST_COLUMNS,
-                      columns.LIST_LONG_COLUMNS, columns.CHANGE_COLUMNS,
-                      columns.CHANGE_SHORT_COLUMNS, columns.PAIR_COLUMNS):
-            for name in shown:
-                self.assertEqual(name, columns.COLUMNS[name].name)
+class TestFields(base.TestCase):
 
     def test_fields_sent_to_neutron(self):
         self.assertEqual(
-            ['id', 'name', 'network_id', 'device_owner',
-             'port_security_enabled', 'security_groups',
-             'allowed_address_pairs'],
-            columns.fields(columns.LIST_COLUMNS))
+            ['id', 'name', 'port_security_enabled', 'allowed_address_pairs'],
+            columns.fields(columns.select(columns.LIST, args())))
         self.assertEqual(
             ['id', 'name', 'network_id', 'device_owner',
              'port_security_enabled', 'security_groups',
              'allowed_address_pairs', 'device_id', 'fixed_ips'],
-            columns.fields(columns.LIST_LONG_COLUMNS))
+            columns.fields(columns.select(columns.LIST,
+                                          args('json', long=True))))
         # Computed columns ask Neutron for nothing.
         self.assertEqual([], columns.fields(
             ('security_groups', 'disable_would_remove', 'changes',
              'changed', 'result')))
 
-    def test_formatters(self):
-        self.assertEqual(
-            {'fixed_ips': format_columns.ListDictColumn,
-             'port_security_enabled': columns.PortSecurityColumn,
-             'security_group_ids': columns.GroupIdsColumn,
-             'security_groups': columns.GroupsColumn,
-             'allowed_address_pairs': columns.PairsColumn,
-             'disable_would_remove': columns.DisableColumn,
-             'changes': columns.LinesColumn,
-             'changed': columns.ChangedColumn},
-            columns.FORMATTERS)
 
-    def test_row_formats_every_column(self):
-        values = {'id': 'p1', 'changes': ['a'], 'changed': CHANGED,
-                  'port_security_enabled': None}
-        row = columns.row(values, ('id', 'changes', 'changed',
-                                   'port_security_enabled'))
-        self.assertEqual('p1', row[0])
-        self.assertIsInstance(row[1], columns.LinesColumn)
-        self.assertIsInstance(row[2], columns.ChangedColumn)
-        self.assertIsInstance(row[3], columns.PortSecurityColumn)
-        self.assertIsNone(row[3].machine_readable())
+class TestShowAndListed(base.TestCase):
 
+    def test_show(self):
+        names, row = columns.show({'ip_address': '10.0.0.9',
+                                   'mac_address': None}, columns.PAIRS,
+                                  args())
+        self.assertEqual(('ip_address', 'mac_address'), names)
+        self.assertEqual('10.0.0.9', row[0])
+        self.assertEqual('', row[1].human_readable())
 
-class TestUnavailable(base.TestCase):
-    """A field the cloud does not have is said so, never an empty list."""
-
-    def test_lists(self):
-        for name, extension in (
-            ('security_group_ids', 'security-group'),
-            ('security_groups', 'security-group'),
-            ('allowed_address_pairs', 'allowed-address-pairs'),
-        ):
-            column = columns.FORMATTERS[name](None)
-            self.assertEqual(f'unavailable (no {extension} extension)',
-                             column.human_readable())
-            self.assertIsNone(column.machine_readable())
-
-    def test_lists_when_reported(self):
-        column = columns.FORMATTERS['security_group_ids'](['a', 'b'])
-        self.assertEqual("a, b", column.human_readable())
-        self.assertEqual(['a', 'b'], column.machine_readable())
-        column = columns.FORMATTERS['allowed_address_pairs']([])
-        self.assertEqual('', column.human_readable())
-        self.assertEqual([], column.machine_readable())
-
-    def test_disable_unavailable(self):
-        column = columns.DisableColumn({'unavailable': 'port-security'})
-        self.assertEqual(
-            'unavailable (no port-security extension): disable cannot work '
-            'on this cloud', column.human_readable())
-        self.assertEqual({'unavailable': 'port-security'},
-                         column.machine_readable())
+    def test_listed_streams_an_iterator_and_keeps_a_list(self):
+        values = iter([{'ip_address': '10.0.0.9'}])
+        _, rows = columns.listed(values, columns.PAIRS, args())
+        self.assertNotIsInstance(rows, list)
+        self.assertEqual(1, len(list(rows)))
+        _, rows = columns.listed([{'ip_address': '10.0.0.9'}],
+                                 columns.PAIRS, args())
+        self.assertIsInstance(rows, list)

@@ -6,6 +6,7 @@ from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import errors
+from osc_portsec import failures
 from tests.unit import fakes
 
 
@@ -57,12 +58,12 @@ class TestNeutronError(base.TestCase):
         self.assertIsInstance(exc, sdk_exc.ConflictException)
         self.assertEqual(
             ('AddressPairAndPortSecurityRequired', 'Pairs need it.'),
-            errors.neutron_error(exc),
+            failures.neutron_error(exc),
         )
 
     def test_not_neutron_body(self):
         exc = fakes.sdk_error(500, {'error': {'message': 'boom'}})
-        err_type, message = errors.neutron_error(exc)
+        err_type, message = failures.neutron_error(exc)
         self.assertIsNone(err_type)
         self.assertEqual('boom', message)
 
@@ -70,7 +71,7 @@ class TestNeutronError(base.TestCase):
         exc = ks_exc.ConnectFailure('Unable to establish connection')
         self.assertEqual(
             (None, 'Unable to establish connection'),
-            errors.neutron_error(exc),
+            failures.neutron_error(exc),
         )
 
 
@@ -211,10 +212,10 @@ class TestExplain(base.TestCase):
         self.assertRaises(ValueError, fail)
 
     def test_boundary_turns_facts_into_sentences(self):
-        for fact in (errors.NotApplied('timed out'),
-                     errors.MaybeApplied('timed out', fakes.PORT_ID),
-                     errors.TooManyConflicts(10),
-                     errors.JournalUnwritable('/j', 'Not a directory')):
+        for fact in (failures.NotApplied('timed out'),
+                     failures.MaybeApplied('timed out', fakes.PORT_ID),
+                     failures.TooManyConflicts(10),
+                     failures.JournalUnwritable('/j', 'Not a directory')):
             def fail():
                 with errors.boundary(CHANGE):
                     raise fact
@@ -290,8 +291,8 @@ class TestConnectionProblem(base.TestCase):
             f"object at 0x7f>: Failed to establish a new connection: "
             f"[Errno 111] Connection refused'))")
         self.assertEqual((NEUTRON, 'connection refused'),
-                         errors.connection_problem(exc))
-        self.assertTrue(errors.never_sent(exc))
+                         failures.connection_problem(exc))
+        self.assertTrue(failures.never_sent(exc))
         text = errors.explain(exc, READ)
         self.assertEqual(
             f'Cannot reach the cloud at {NEUTRON} while handling port web-1 '
@@ -308,8 +309,8 @@ class TestConnectionProblem(base.TestCase):
             f"'neutron.example.com' ([Errno -2] Name or service not "
             f"known)\"))")
         self.assertEqual((NEUTRON, 'name or service not known'),
-                         errors.connection_problem(exc))
-        self.assertTrue(errors.never_sent(exc))
+                         failures.connection_problem(exc))
+        self.assertTrue(failures.never_sent(exc))
 
     def test_lost_reply(self):
         exc = ks_exc.ConnectFailure(
@@ -317,14 +318,14 @@ class TestConnectionProblem(base.TestCase):
             f"('Connection aborted.', RemoteDisconnected('Remote end closed "
             f"connection without response'))")
         self.assertEqual((NEUTRON, 'the connection closed without a reply'),
-                         errors.connection_problem(exc))
-        self.assertFalse(errors.never_sent(exc))
+                         failures.connection_problem(exc))
+        self.assertFalse(failures.never_sent(exc))
 
     def test_timeout(self):
         exc = ks_exc.ConnectTimeout(
             f'Request to {NEUTRON}/v2.0/ports timed out')
         self.assertEqual((NEUTRON, 'timed out'),
-                         errors.connection_problem(exc))
+                         failures.connection_problem(exc))
         self.assertIn('(timed out)', errors.explain(exc, CHANGE))
 
     def test_reset(self):
@@ -332,11 +333,11 @@ class TestConnectionProblem(base.TestCase):
             f"Unable to establish connection to {NEUTRON}: ('Connection "
             f"aborted.', ConnectionResetError('Connection reset by peer'))")
         self.assertEqual((NEUTRON, 'connection reset'),
-                         errors.connection_problem(exc))
+                         failures.connection_problem(exc))
 
     def test_no_url(self):
         self.assertEqual(('the endpoint', 'connection failed'),
-                         errors.connection_problem(ks_exc.ConnectFailure()))
+                         failures.connection_problem(ks_exc.ConnectFailure()))
 
 
 class TestFacts(base.TestCase):
@@ -346,10 +347,10 @@ class TestFacts(base.TestCase):
             'The connection to Neutron failed during the update of port '
             'web-1 (timed out); a re-read shows the change was not applied; '
             'run the command again.',
-            errors.explain(errors.NotApplied('timed out'), CHANGE))
+            errors.explain(failures.NotApplied('timed out'), CHANGE))
         self.assertIn(
             '(another client changed the port meanwhile)',
-            errors.explain(errors.NotApplied('timed out', True), CHANGE))
+            errors.explain(failures.NotApplied('timed out', True), CHANGE))
 
     def test_maybe_applied(self):
         self.assertEqual(
@@ -357,14 +358,14 @@ class TestFacts(base.TestCase):
             f"the port cannot be re-read, so the change may have been "
             f"applied; check with 'openstack port security show "
             f"{fakes.PORT_ID}' once Neutron answers.",
-            errors.explain(errors.MaybeApplied('timed out', fakes.PORT_ID),
+            errors.explain(failures.MaybeApplied('timed out', fakes.PORT_ID),
                            CHANGE))
 
     def test_too_many_conflicts(self):
         self.assertEqual(
             'Port web-1 changed 10 times while this command was updating '
             'it, so nothing was applied; run the command again.',
-            errors.explain(errors.TooManyConflicts(10), CHANGE))
+            errors.explain(failures.TooManyConflicts(10), CHANGE))
 
     def test_journal_unwritable_before(self):
         self.assertEqual(
@@ -372,7 +373,7 @@ class TestFacts(base.TestCase):
             'directory), and this change to port web-1 removes something '
             'that only the journal could put back, so nothing was sent; fix '
             'the directory or set XDG_STATE_HOME to a writable one.',
-            errors.explain(errors.JournalUnwritable(
+            errors.explain(failures.JournalUnwritable(
                 '/s/journal.jsonl', 'Not a directory'), CHANGE))
 
     def test_journal_unwritable_after(self):
@@ -382,6 +383,6 @@ class TestFacts(base.TestCase):
             '/s/journal.jsonl could not be written (Is a directory), so '
             "--restore cannot undo this change; fix the journal's "
             'directory.',
-            errors.explain(errors.JournalUnwritable(
+            errors.explain(failures.JournalUnwritable(
                 '/s/journal.jsonl', 'Is a directory', applied=after),
                 CHANGE))

@@ -10,7 +10,7 @@ import fixtures
 from osc_lib.test import base
 
 from osc_portsec import changes
-from osc_portsec import errors
+from osc_portsec import failures
 from osc_portsec import journal
 from tests.unit import fakes
 
@@ -171,8 +171,49 @@ class TestEntries(JournalTestCase):
             stream.write('[1, 2]\n')
             stream.write('\n')
             stream.write('{"port_id": "c"}\n')
+        logger = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
         self.assertEqual([{'port_id': 'a'}, {'port_id': 'c'}],
                          list(journal.entries()))
+        self.assertIn(f'Line 2 of the journal {journal.path()} is damaged '
+                      f'or is not a record of this tool; it is skipped, and '
+                      f'the other records are read.', logger.output)
+        self.assertIn('Line 3 of the journal', logger.output)
+        self.assertNotIn('Line 4', logger.output)  # a blank line is fine
+
+    def test_records_of_the_wrong_shape_are_skipped_not_raised(self):
+        # Valid JSON that is not a record of this tool, or a record whose
+        # values have the wrong types: each is named, the others count.
+        fakes.record_removal('disable', {'allowed_address_pairs': [PAIR_A],
+                                         'security_group_ids': ['sg-1']},
+                             {'allowed_address_pairs': [],
+                              'security_group_ids': []})
+        with open(journal.path(), 'a', encoding='utf-8') as stream:
+            for bad in (
+                {'phase': 'intent', 'id': 'x', 'port_id': fakes.PORT_ID,
+                 'before': 'not a state'},
+                {'phase': 'intent', 'id': 'y', 'port_id': fakes.PORT_ID,
+                 'before': {'allowed_address_pairs': [{'ip': 1}]}},
+                {'phase': 'applied', 'id': 'z', 'after': [1]},
+                {'phase': 'vip-deleted', 'vip': {'name': 'v'}},
+                {'phase': 'something else'},
+                {'hello': 'world'},
+            ):
+                stream.write(json.dumps(bad) + '\n')
+            stream.write('\x00\xff garbage\n')
+        logger = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
+        entry = journal.last_removal(fakes.PORT_ID, fakes.AUTH_URL)
+        self.assertEqual([PAIR_A], journal.removed(entry)[1])
+        for number in range(3, 10):
+            self.assertIn(f'Line {number} of the journal', logger.output)
+        self.assertNotIn('Traceback', logger.output)
+        self.assertIsNone(journal.last_vip_deletion('v', None))
+
+    def test_first_write_names_the_journal(self):
+        logger = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
+        journal.append({'phase': 'note'})
+        self.assertIn(f'Started the journal {journal.path()}', logger.output)
+        journal.append({'phase': 'note'})
+        self.assertEqual(1, logger.output.count('Started the journal'))
 
     def test_old_one_line_entries_count(self):
         os.makedirs(journal.directory())
@@ -208,7 +249,7 @@ class TestUnwritable(JournalTestCase):
     def test_removal_refused_when_intent_cannot_be_written(self):
         self.block_directory()
         exc = self.assertRaises(
-            errors.JournalUnwritable,
+            failures.JournalUnwritable,
             journal.Recorder('disable', CLOUD).intend,
             port(state(groups=[fakes.SG_ID])), REMOVAL)
         self.assertEqual(journal.path(), exc.path)
@@ -234,7 +275,7 @@ class TestUnwritable(JournalTestCase):
         recorder.intend(before, REMOVAL)
         os.remove(journal.path())
         os.mkdir(journal.path())
-        exc = self.assertRaises(errors.JournalUnwritable, recorder.applied,
+        exc = self.assertRaises(failures.JournalUnwritable, recorder.applied,
                                 before, after)
         self.assertIs(after, exc.applied)
         self.assertEqual(journal.path(), exc.path)

@@ -318,19 +318,38 @@ class TestNetworkId(base.TestCase):
 
 
 class TestSecurityGroups(base.TestCase):
+    """One resolver for every command: one request a group."""
 
     def setUp(self):
         super().setUp()
         self.client = mock.Mock(spec=_proxy.Proxy)
 
     def test_found_in_order(self):
-        self.client.find_security_group.side_effect = [
-            fakes.make_group(fakes.SG2_ID, 'db'),
-            fakes.make_group(fakes.SG_ID, 'web'),
-        ]
+        self.client.security_groups.side_effect = lambda name: iter(
+            [fakes.make_group({'db': fakes.SG2_ID, 'web': fakes.SG_ID}[name],
+                              name)])
         self.assertEqual(
             [(fakes.SG2_ID, 'db'), (fakes.SG_ID, 'web')],
             list(lookup.security_groups(self.client, ['db', 'web']).items()))
+        self.assertEqual([mock.call(name='db'), mock.call(name='web')],
+                         self.client.security_groups.call_args_list)
+        self.client.get_security_group.assert_not_called()
+
+    def test_id_is_one_get(self):
+        group = fakes.make_group(fakes.SG_ID, 'web')
+        self.client.get_security_group.return_value = group
+        self.assertIs(group, lookup.security_group(
+            self.client, fakes.SG_ID.upper()))
+        self.client.get_security_group.assert_called_once_with(fakes.SG_ID)
+        self.client.security_groups.assert_not_called()
+
+    def test_group_named_like_an_id(self):
+        group = fakes.make_group(fakes.SG2_ID, fakes.SG_ID)
+        self.client.get_security_group.side_effect = (
+            sdk_exc.NotFoundException('no'))
+        self.client.security_groups.return_value = iter([group])
+        self.assertIs(group, lookup.security_group(self.client, fakes.SG_ID))
+        self.client.security_groups.assert_called_once_with(name=fakes.SG_ID)
 
     def test_blank_refused_before_any_request(self):
         exc = self.assertRaises(exceptions.CommandError,
@@ -339,18 +358,19 @@ class TestSecurityGroups(base.TestCase):
         self.assertEqual(
             "The security group given is empty (' '); give a security "
             "group name or ID.", str(exc))
-        self.client.find_security_group.assert_not_called()
+        self.client.security_groups.assert_not_called()
+        self.client.get_security_group.assert_not_called()
 
     def test_not_found(self):
-        self.client.find_security_group.side_effect = (
-            sdk_exc.NotFoundException('no'))
+        self.client.security_groups.return_value = iter([])
         exc = self.assertRaises(exceptions.CommandError,
                                 lookup.security_groups, self.client, ['x'])
-        self.assertIn("Security group 'x' was not found", str(exc))
+        self.assertEqual("Security group 'x' was not found; check it with "
+                         "'openstack security group list'.", str(exc))
 
     def test_cloud_without_security_groups(self):
         # The list request itself is answered 404 by Neutron.
-        self.client.find_security_group.side_effect = fakes.sdk_error(
+        self.client.security_groups.side_effect = fakes.sdk_error(
             404, {'NeutronError': {'type': 'HTTPNotFound',
                                    'message': 'The resource could not be '
                                               'found.', 'detail': ''}})
@@ -365,11 +385,43 @@ class TestSecurityGroups(base.TestCase):
             "= true.", str(exc))
 
     def test_duplicate(self):
-        self.client.find_security_group.side_effect = (
-            sdk_exc.DuplicateResource('two'))
+        self.client.security_groups.return_value = iter([
+            fakes.make_group(fakes.SG_ID, 'x'),
+            fakes.make_group(fakes.SG2_ID, 'x')])
         exc = self.assertRaises(exceptions.CommandError,
                                 lookup.security_groups, self.client, ['x'])
-        self.assertIn("More than one security group is named 'x'", str(exc))
+        self.assertEqual("More than one security group is named 'x'; give "
+                         "the security group ID.", str(exc))
+
+
+class TestPickPort(base.TestCase):
+    """The port resolver over ports already read (a VIP's network)."""
+
+    def setUp(self):
+        super().setUp()
+        self.a = fakes.make_port(id=fakes.PORT_ID, name='web-1')
+        self.b = fakes.make_port(
+            id=fakes.OTHER_ID, name='10.0.0.5', mac_address=fakes.OTHER_MAC,
+            fixed_ips=[{'subnet_id': fakes.SUBNET_ID,
+                        'ip_address': '10.0.0.6'}])
+
+    def test_by_id_name_and_fixed_ip(self):
+        ports = [self.a, self.b]
+        self.assertIs(self.a, lookup.pick_port('web-1', ports))
+        self.assertIs(self.a, lookup.pick_port(fakes.PORT_ID.upper(),
+                                               ports))
+        self.assertIs(self.b, lookup.pick_port('10.0.0.6', ports))
+        self.assertIsNone(lookup.pick_port('web-9', ports))
+
+    def test_named_like_another_ports_fixed_ip_is_ambiguous(self):
+        # Port b is named '10.0.0.5', port a has 10.0.0.5 as fixed IP: the
+        # same rule as find_port, so an error listing both, not a guess.
+        exc = self.assertRaises(exceptions.CommandError, lookup.pick_port,
+                                '10.0.0.5', [self.a, self.b])
+        self.assertIn("Port reference '10.0.0.5' matches 2 ports", str(exc))
+        self.assertIn(f'{fakes.PORT_ID} (network {fakes.NETWORK_ID}', str(exc))
+        self.assertIn('matches its fixed IP', str(exc))
+        self.assertIn('matches its name', str(exc))
 
 
 PROJECT_ID = '30c3da2961f54b7b8eb23d18287428c7'

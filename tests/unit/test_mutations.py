@@ -80,7 +80,7 @@ class TestDisable(MutationTestCase):
              changes.group('remove', fakes.SG2_ID, ''),
              changes.group('remove', 'sg-gone', None),
              changes.Change('disable', 'port_security')],
-            plan.changes)
+            list(plan.changes))
 
     def test_no_groups_no_request(self):
         port = fakes.make_port(security_groups=[])
@@ -100,7 +100,7 @@ class TestDisable(MutationTestCase):
         self.assertEqual([], self.client.mock_calls)
         # A group added after the names were read is named by its ID.
         self.assertIn(changes.group('remove', fakes.SG2_ID, None),
-                      plan.changes)
+                      list(plan.changes))
 
 
 class TestPairs(MutationTestCase):
@@ -130,7 +130,7 @@ class TestPairs(MutationTestCase):
         self.assertEqual(
             [changes.pair('restore', '10.0.0.9', fakes.PORT_MAC),
              changes.pair('restore', '10.0.0.10', fakes.PORT_MAC)],
-            plan.changes)
+            list(plan.changes))
 
     def test_add_restore_nothing_recorded(self):
         exc = self.assertRaises(
@@ -187,7 +187,7 @@ class TestEnable(MutationTestCase):
              changes.group('restore', fakes.SG_ID, 'web'),
              changes.group('add', fakes.SG2_ID, ''),
              changes.pair('restore', '10.0.0.9', fakes.PORT_MAC)],
-            plan.changes)
+            list(plan.changes))
 
 
 class TestPrepareAll(MutationTestCase):

@@ -39,7 +39,7 @@ class TestPairAdd(base.TestCase):
              'skipped allowed address pair 10.0.0.9: already on the port'],
             said(plan),
         )
-        self.assertEqual([], plan.warnings)
+        self.assertEqual((), plan.warnings)
         self.assertEqual([PAIR_A], port.allowed_address_pairs)
 
     def test_nothing_new(self):
@@ -152,7 +152,7 @@ class TestPairAdd(base.TestCase):
         port = fakes.make_port(allowed_address_pairs=[
             {'ip_address': '0.0.0.0/0', 'mac_address': fakes.PORT_MAC}])
         plan = plans.pair_add(port, [pairs.Pair('0.0.0.0/0')], 'web-1')
-        self.assertEqual([], plan.warnings)
+        self.assertEqual((), plan.warnings)
 
     def test_port_security_disabled(self):
         port = fakes.make_port(port_security_enabled=False,
@@ -308,7 +308,7 @@ class TestEnable(base.TestCase):
              f'added security group web ({fakes.SG_ID})'],
             said(plan),
         )
-        self.assertEqual([], plan.warnings)
+        self.assertEqual((), plan.warnings)
 
     def test_enable_without_groups_warns(self):
         port = fakes.make_port(port_security_enabled=False,
@@ -334,7 +334,7 @@ class TestEnable(base.TestCase):
         plan = plans.enable(fakes.make_port(), 'web-1', {fakes.SG_ID: None})
         self.assertEqual({}, plan.attrs)
         self.assertEqual(['port security is already enabled'], said(plan))
-        self.assertEqual([], plan.warnings)
+        self.assertEqual((), plan.warnings)
 
     def test_restore_pairs(self):
         port = fakes.make_port(port_security_enabled=False,
@@ -363,11 +363,49 @@ class TestEnable(base.TestCase):
         plan = plans.enable(port, 'web-1', {}, restore_pairs=[PAIR_A])
         self.assertEqual({}, plan.attrs)
         self.assertEqual(
-            [f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
-             f'already on the port',
-             'port security is already enabled'],
+            ['port security is already enabled',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port'],
             said(plan),
         )
+
+    def test_restore_finding_all_back_says_so_for_every_part(self):
+        # Another client (or an earlier run) put everything back: each
+        # part is named, the flag, each group, each pair.
+        port = fakes.make_port(allowed_address_pairs=[PAIR_A, PAIR_B],
+                               security_groups=[fakes.SG_ID, fakes.SG2_ID])
+        plan = plans.enable(port, 'web-1', {},
+                            restored_groups={fakes.SG_ID: 'web',
+                                             fakes.SG2_ID: 'db'},
+                            restore_pairs=[PAIR_A, PAIR_B])
+        self.assertEqual({}, dict(plan.attrs))
+        self.assertEqual(
+            ['port security is already enabled',
+             f'skipped security group web ({fakes.SG_ID}): already on the '
+             f'port',
+             f'skipped security group db ({fakes.SG2_ID}): already on the '
+             f'port',
+             f'skipped allowed address pair 10.0.0.9 ({fakes.PORT_MAC}): '
+             f'already on the port',
+             f'skipped allowed address pair 10.0.1.0/24 '
+             f'({fakes.OTHER_MAC}): already on the port'],
+            said(plan))
+
+    def test_restore_part_back_part_missing(self):
+        port = fakes.make_port(port_security_enabled=False,
+                               security_groups=[fakes.SG_ID],
+                               allowed_address_pairs=[])
+        plan = plans.enable(port, 'web-1', {},
+                            restored_groups={fakes.SG_ID: 'web',
+                                             fakes.SG2_ID: 'db'},
+                            restore_pairs=[PAIR_A])
+        self.assertEqual(
+            ['enabled port security',
+             f'restored security group db ({fakes.SG2_ID})',
+             f'skipped security group web ({fakes.SG_ID}): already on the '
+             f'port',
+             f'restored allowed address pair 10.0.0.9 ({fakes.PORT_MAC})'],
+            said(plan))
 
     def test_restore_pairs_repeated(self):
         port = fakes.make_port(port_security_enabled=False,
@@ -408,14 +446,14 @@ class TestChangesAsData(base.TestCase):
             [changes.group('remove', fakes.SG_ID, 'web'),
              changes.pair('remove', '10.0.0.9', fakes.PORT_MAC),
              changes.Change('disable', 'port_security')],
-            plan.changes)
+            list(plan.changes))
         self.assertTrue(plan.removes)
 
     def test_add_is_not_a_removal(self):
         plan = plans.pair_add(fakes.make_port(), [pairs.Pair('10.0.0.9')],
                               'web-1')
         self.assertEqual([changes.pair('add', '10.0.0.9', None)],
-                         plan.changes)
+                         list(plan.changes))
         self.assertFalse(plan.removes)
 
     def test_clear_and_remove_are_removals(self):
@@ -434,7 +472,7 @@ class TestChangesAsData(base.TestCase):
                               notes=[note])
         self.assertEqual(
             [note, changes.pair('restore', '10.0.0.9', fakes.PORT_MAC)],
-            plan.changes)
+            list(plan.changes))
 
     def test_enable_notes_first_and_restore_wins(self):
         port = fakes.make_port(port_security_enabled=False,
@@ -449,7 +487,7 @@ class TestChangesAsData(base.TestCase):
         self.assertEqual(
             [skipped, changes.Change('enable', 'port_security'),
              changes.group('restore', fakes.SG_ID, 'web')],
-            plan.changes)
+            list(plan.changes))
 
     def test_enable_keeps_groups_on_port(self):
         port = fakes.make_port(port_security_enabled=False)
@@ -544,7 +582,7 @@ class TestMissingExtensions(base.TestCase):
         port = self.no_groups_port(port_security_enabled=False)
         plan = plans.enable(port, 'p1', {})
         self.assertEqual({'is_port_security_enabled': True}, plan.attrs)
-        self.assertEqual([], plan.warnings)
+        self.assertEqual((), plan.warnings)
 
     def test_disable_without_groups_sends_only_the_flag(self):
         plan = plans.disable(self.no_groups_port(), {}, 'p1')
@@ -556,3 +594,74 @@ class TestMissingExtensions(base.TestCase):
                      lambda: plans.enable(port, 'p1', {})):
             exc = self.assertRaises(exceptions.CommandError, plan)
             self.assertIn('port-security extension', str(exc))
+
+
+VIP = '10.0.0.100'
+VIP_PAIR = {'ip_address': VIP, 'mac_address': fakes.PORT_MAC}
+
+
+class TestVipJoinLeave(base.TestCase):
+
+    def test_join_adds_own_mac_pair_and_group(self):
+        port = fakes.make_port(allowed_address_pairs=[fakes.PAIR_B])
+        plan = plans.vip_join(port, 'web-1', VIP, (fakes.SG2_ID, 'db'))
+        self.assertEqual({
+            'allowed_address_pairs': [
+                fakes.PAIR_B, {'ip_address': VIP,
+                               'mac_address': fakes.PORT_MAC}],
+            'security_group_ids': [fakes.SG_ID, fakes.SG2_ID],
+        }, dict(plan.attrs))
+        self.assertEqual([changes.pair('add', VIP, fakes.PORT_MAC),
+                          changes.group('add', fakes.SG2_ID, 'db')],
+                         list(plan.changes))
+
+    def test_join_present_is_nothing(self):
+        port = fakes.make_port(allowed_address_pairs=[VIP_PAIR])
+        plan = plans.vip_join(port, 'web-1', VIP, (fakes.SG_ID, 'web'))
+        self.assertEqual({}, dict(plan.attrs))
+        self.assertEqual(['skip'], [c.action for c in plan.changes])
+
+    def test_join_refuses_port_security_off(self):
+        port = fakes.make_port(**fakes.DISABLED)
+        self.assertRaises(exceptions.CommandError, plans.vip_join, port,
+                          'web-1', VIP, None)
+
+    def test_leave_takes_only_the_vips_pair(self):
+        cidr = {'ip_address': '10.0.0.0/24', 'mac_address': fakes.PORT_MAC}
+        vmac = {'ip_address': VIP, 'mac_address': '00:00:5e:00:01:0a'}
+        port = fakes.make_port(allowed_address_pairs=[
+            cidr, VIP_PAIR, vmac, fakes.PAIR_B])
+        plan = plans.vip_leave(port, VIP)
+        self.assertEqual({'allowed_address_pairs': [cidr, vmac,
+                                                    fakes.PAIR_B]},
+                         dict(plan.attrs))
+        self.assertEqual([changes.pair('remove', VIP, fakes.PORT_MAC)],
+                         list(plan.changes))
+
+    def test_leave_matches_any_notation(self):
+        stored = {'ip_address': VIP + '/32',
+                  'mac_address': fakes.PORT_MAC.upper()}
+        port = fakes.make_port(allowed_address_pairs=[stored])
+        self.assertEqual({'allowed_address_pairs': []},
+                         dict(plans.vip_leave(port, VIP).attrs))
+
+    def test_leave_absent_is_nothing(self):
+        port = fakes.make_port(allowed_address_pairs=[fakes.PAIR_A])
+        self.assertEqual({}, dict(plans.vip_leave(port, VIP).attrs))
+
+    def test_rollback_group_only(self):
+        port = fakes.make_port(allowed_address_pairs=[VIP_PAIR],
+                               security_groups=[fakes.SG_ID, fakes.SG2_ID])
+        plan = plans.vip_leave(port, VIP, (fakes.SG2_ID, 'db'), pair=False)
+        self.assertEqual({'security_group_ids': [fakes.SG_ID]},
+                         dict(plan.attrs))
+
+    def test_leave_without_the_pairs_extension_says_so(self):
+        port = fakes.make_port(allowed_address_pairs=None,
+                               security_groups=None)
+        plan = plans.vip_leave(port, VIP)
+        self.assertEqual({}, dict(plan.attrs))
+        self.assertEqual(
+            ["the VIP's allowed address pair left as it is: this cloud has "
+             "no allowed-address-pairs extension"],
+            [changes.words(c) for c in plan.changes])

@@ -75,9 +75,11 @@ class TestPortValues(base.TestCase):
                 'fixed_ips': [{'subnet_id': fakes.SUBNET_ID,
                                'ip_address': '10.0.0.5'}],
                 'port_security_enabled': True,
+                'port_security': True,
                 'security_group_ids': [fakes.SG_ID],
                 'security_groups': [{'id': fakes.SG_ID, 'name': 'web'}],
                 'allowed_address_pairs': [PAIR_A],
+                'pairs': [PAIR_A],
                 'disable_would_remove': {
                     'security_groups': [{'id': fakes.SG_ID, 'name': 'web'}],
                     'allowed_address_pairs': [PAIR_A],
@@ -169,8 +171,9 @@ class TestChangeValues(base.TestCase):
         before = fakes.make_port()
         after = fakes.make_port(allowed_address_pairs=[PAIR_A],
                                 revision_number=4)
-        plan = plans.pair_add(before, [], 'web-1', restored=[])
-        plan.changes.append(changes.pair('add', '10.0.0.9', None))
+        plan = changes.extend(
+            plans.pair_add(before, [], 'web-1', restored=[]),
+            more=[changes.pair('add', '10.0.0.9', None)])
         note = changes.Change('note', 'reply', {'cause': 'timed out'})
         outcome = update.Outcome(before, after, plan, 'updated', 1, [note])
         self.assertEqual(

@@ -10,6 +10,7 @@ from osc_lib.test import base
 
 from osc_portsec import changes
 from osc_portsec import errors
+from osc_portsec import failures
 from osc_portsec import journal
 from osc_portsec import pairs
 from osc_portsec import plans
@@ -87,7 +88,8 @@ class TestApply(base.TestCase):
         self.assertIs(self.port, outcome.before)
         self.assertEqual([PAIR_A, PAIR_B], outcome.after.allowed_address_pairs)
         self.assertEqual(
-            [changes.pair('add', '10.0.0.10', None)], outcome.plan.changes
+            [changes.pair('add', '10.0.0.10', None)],
+            list(outcome.plan.changes)
         )
         self.recorder.intend.assert_not_called()
         self.client.update_port.assert_not_called()
@@ -303,7 +305,7 @@ class TestApply(base.TestCase):
         self.assertEqual([], self.recorder.mock_calls)
 
     def test_intent_refused_sends_nothing(self):
-        self.recorder.intend.side_effect = errors.JournalUnwritable(
+        self.recorder.intend.side_effect = failures.JournalUnwritable(
             '/x/journal.jsonl', 'Permission denied')
         exc = self.assertRaises(exceptions.CommandError, self.apply)
         self.client.update_port.assert_not_called()
@@ -354,7 +356,7 @@ class TestLostReply(base.TestCase):
         self.assertEqual(
             [changes.Change('note', 'reply', {
                 'cause': 'the connection closed without a reply'})],
-            outcome.notes)
+            list(outcome.notes))
         self.assertEqual(
             'the reply to the update was lost (the connection closed '
             'without a reply); a re-read shows the change was applied',

@@ -1,5 +1,6 @@
 """Packet parsing: every CLI value checked before any request."""
 
+from osc_lib import exceptions
 import testtools
 
 from osc_portsec.explain import backend
@@ -50,17 +51,18 @@ class TestParse(testtools.TestCase):
              'is an IPv6 protocol'),
             (dict(local_mac='zz:zz:zz:zz:zz:zz'), 'not a valid MAC'),
         ):
-            exc = self.assertRaises(packet.InvalidPacket, packet.parse,
+            exc = self.assertRaises(exceptions.CommandError, packet.parse,
                                     'egress', **values)
             self.assertIn(words, str(exc), values)
 
     def test_local_mac_only_on_egress(self):
-        self.assertRaises(packet.InvalidPacket, packet.parse, 'ingress',
+        self.assertRaises(exceptions.CommandError, packet.parse, 'ingress',
                           local_mac='fa:16:3e:00:00:01')
 
     def test_mac_notations(self):
         for value in ('FA-16-3E-00-00-01', 'fa16.3e00.0001', 'fa163e000001'):
-            self.assertEqual('fa:16:3e:00:00:01', packet.normalise_mac(value))
+            done = packet.parse('egress', local_mac=value)
+            self.assertEqual('fa:16:3e:00:00:01', done.local_mac)
 
     def test_complete_defaults_from_the_port(self):
         raw = packet.parse('egress', protocol='tcp', port=80)

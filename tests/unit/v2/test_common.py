@@ -229,3 +229,46 @@ class TestBoundary(fakes.TestCommand):
                       'web-1', self.fails('pair clear', ['web-1']))
         self.assertIn('not allowed to change port security on port web-1',
                       self.fails('disable', ['web-1']))
+
+
+class TestOneBoundary(base.TestCase):
+    """Failures become sentences in the command base class only."""
+
+    def test_boundary_entered_in_the_base_class_only(self):
+        import ast
+        import pathlib
+
+        import osc_portsec
+
+        root = pathlib.Path(osc_portsec.__file__).parent
+        found = []
+        for path in sorted(root.rglob('*.py')):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.Attribute)
+                        and node.attr in ('boundary', 'explain')
+                        and isinstance(node.value, ast.Name)
+                        and node.value.id == 'errors'):
+                    found.append(str(path.relative_to(root)))
+        self.assertEqual({'v2/common.py'}, set(found))
+
+    def test_a_lower_layer_failure_names_the_port_it_concerns(self):
+        # A member that fails deep inside a VIP change: the one boundary
+        # names that member, not the command's argument.
+        from osc_portsec import failures
+
+        cause = fakes.neutron_error(403, 'PolicyNotAuthorized',
+                                    '(rule:update_port) is disallowed')
+
+        class Cmd(common.Command):
+            def act(self, parsed_args):
+                raise failures.About(
+                    failures.Subject('web-2', 'allowed address pairs'), cause)
+
+        exc = self.assertRaises(exceptions.CommandError, Cmd().take_action,
+                                argparse.Namespace())
+        self.assertEqual(
+            "You are not allowed to change allowed address pairs on port "
+            "web-2 (Neutron: (rule:update_port) is disallowed); by Neutron's "
+            "default policy update_port: an admin or a member of the port's "
+            "own project, so ask one of them.", str(exc))

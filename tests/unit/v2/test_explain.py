@@ -5,7 +5,7 @@ from openstack.network.v2 import security_group as _security_group
 from osc_lib import exceptions
 from osc_lib.test import base
 
-from osc_portsec.explain import output
+from osc_portsec import columns
 from osc_portsec.v2 import explain
 from tests.unit import fakes
 
@@ -49,7 +49,7 @@ class TestExplainPortSecurity(fakes.TestCommand):
     def test_pass_by_rule(self):
         values, _ = self.run_cmd('web-1', '--ingress', '--protocol', 'tcp',
                                  '--port', '22', '--remote-ip', '10.0.0.9')
-        self.assertEqual(output.COLUMNS, tuple(values))
+        self.assertEqual(columns.EXPLAIN.table, tuple(values))
         self.assertEqual('pass', values['verdict'])
         self.assertEqual('security_group_rule', values['decided_by'])
         self.assertEqual('r-ssh', values['rule'].machine_readable()['id'])

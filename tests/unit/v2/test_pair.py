@@ -4,14 +4,15 @@ import json
 import logging
 
 import fixtures
-from osc_lib.cli import format_columns
 from osc_lib import exceptions
 from osc_lib.test import base
 
-from osc_portsec import columns
+from osc_portsec import formats
 from osc_portsec import journal
 from osc_portsec.v2 import pair
 from tests.unit import fakes
+from tests.unit.fakes import CHANGE_TABLE
+from tests.unit.fakes import CHANGES_TABLE
 from tests.unit.fakes import journal_entries
 from tests.unit.fakes import OTHER_ID
 from tests.unit.fakes import OTHER_MAC
@@ -60,18 +61,15 @@ class TestAddPortSecurityPair(fakes.TestCommand):
             fakes.PORT_ID, if_revision=3,
             allowed_address_pairs=[PAIR_A, PAIR_B,
                                    {'ip_address': '10.0.0.10'}])
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         self.assertItemEqual(
             (fakes.PORT_ID, 'web-1', 'updated',
-             columns.LinesColumn([
+             formats.Lines([
                  f'added allowed address pair 10.0.1.0/24 ({OTHER_MAC})',
                  'added allowed address pair 10.0.0.10']),
-             fakes.changed(added_pairs=[
-                 {'ip_address': '10.0.1.0/24', 'mac_address': OTHER_MAC},
-                 {'ip_address': '10.0.0.10', 'mac_address': None}]),
-             columns.PortSecurityColumn(True),
-             format_columns.ListColumn([fakes.SG_ID]),
-             format_columns.ListDictColumn(after.allowed_address_pairs),
+             formats.PortSecurity(True),
+             formats.GroupIds([fakes.SG_ID]),
+             formats.Pairs(after.allowed_address_pairs),
              4),
             data,
         )
@@ -224,7 +222,7 @@ class TestAddPortSecurityPair(fakes.TestCommand):
             [('dry_run', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         shown = dict(zip(cols, data))
         self.assertEqual('dry-run', shown['result'])
         self.assertEqual(['would add allowed address pair 10.0.0.10'],
@@ -284,7 +282,7 @@ class TestAddPortSecurityPair(fakes.TestCommand):
             {'security_group_ids': [fakes.SG_ID],
              'allowed_address_pairs': [], 'revision_number': 2})
         parsed_args = self.check_parser(
-            self.cmd, ['web-1', '--restore', '--dry-run'],
+            self.cmd, ['web-1', '--restore', '--dry-run', '-f', 'json'],
             [('port', 'web-1'), ('restore', True), ('dry_run', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
@@ -421,7 +419,7 @@ class TestRemovePortSecurityPair(fakes.TestCommand):
              ('dry_run', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         shown = dict(zip(cols, data))
         self.assertEqual('dry-run', shown['result'])
         self.assertEqual(
@@ -456,12 +454,12 @@ class TestClearPortSecurityPair(fakes.TestCommand):
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, allowed_address_pairs=[])
-        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertEqual(CHANGES_TABLE, cols)
         self.assertEqual(('id', 'name', 'result', 'changes'), cols)
         self.assertEqual(1, len(data))
         self.assertItemEqual(
             (fakes.PORT_ID, 'web-1', 'updated',
-             columns.LinesColumn([
+             formats.Lines([
                  f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
                  f'removed allowed address pair 10.0.1.0/24 ({OTHER_MAC})'])),
             data[0],
@@ -480,25 +478,23 @@ class TestClearPortSecurityPair(fakes.TestCommand):
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, allowed_address_pairs=[])
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         self.assertListItemEqual(
             [(fakes.PORT_ID, 'web-1', 'updated',
-              columns.LinesColumn([
+              formats.Lines([
                   f'removed allowed address pair 10.0.0.9 '
                   f'({fakes.PORT_MAC})',
                   f'removed allowed address pair 10.0.1.0/24 '
                   f'({OTHER_MAC})']),
-              fakes.changed(removed_pairs=[PAIR_A, PAIR_B]),
-              columns.PortSecurityColumn(True),
-              format_columns.ListColumn([fakes.SG_ID]),
-              format_columns.ListDictColumn([]),
+              formats.PortSecurity(True),
+              formats.GroupIds([fakes.SG_ID]),
+              formats.Pairs([]),
               4),
              (OTHER_ID, 'web-2', 'unchanged',
-              columns.LinesColumn(['no allowed address pairs to clear']),
-              fakes.changed(),
-              columns.PortSecurityColumn(True),
-              format_columns.ListColumn([fakes.SG_ID]),
-              format_columns.ListDictColumn([]),
+              formats.Lines(['no allowed address pairs to clear']),
+              formats.PortSecurity(True),
+              formats.GroupIds([fakes.SG_ID]),
+              formats.Pairs([]),
               3)],
             data,
         )
@@ -511,16 +507,16 @@ class TestClearPortSecurityPair(fakes.TestCommand):
             ['web-1', 'web-2'],
             [('long', False)])
         cols, data = self.cmd.take_action(parsed_args)
-        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertEqual(CHANGES_TABLE, cols)
         self.assertListItemEqual(
             [(fakes.PORT_ID, 'web-1', 'updated',
-              columns.LinesColumn([
+              formats.Lines([
                   f'removed allowed address pair 10.0.0.9 '
                   f'({fakes.PORT_MAC})',
                   f'removed allowed address pair 10.0.1.0/24 '
                   f'({OTHER_MAC})'])),
              (OTHER_ID, 'web-2', 'unchanged',
-              columns.LinesColumn(['no allowed address pairs to clear']))],
+              formats.Lines(['no allowed address pairs to clear']))],
             data,
         )
 

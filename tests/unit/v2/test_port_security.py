@@ -4,11 +4,11 @@
 from openstack.compute.v2 import server as _server
 from openstack.identity.v3 import project as _project
 from openstack.network.v2 import network as _network
-from osc_lib.cli import format_columns
 from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import columns
+from osc_portsec import formats
 from osc_portsec.v2 import port_security
 from tests.unit import fakes
 from tests.unit.fakes import OTHER_ID
@@ -47,7 +47,7 @@ class TestShowPortSecurity(fakes.TestCommand):
         self.network.security_groups.assert_called_once_with(
             id=[fakes.SG_ID], fields=['id', 'name'])
         self.network.update_port.assert_not_called()
-        self.assertEqual(columns.SHOW_COLUMNS, cols)
+        self.assertEqual(columns.SHOW.table, cols)
         disable = {
             'security_groups': [{'id': fakes.SG_ID, 'name': 'web'}],
             'allowed_address_pairs': [PAIR_A],
@@ -63,15 +63,14 @@ class TestShowPortSecurity(fakes.TestCommand):
                 'compute:nova',
                 SERVER_ID,
                 fakes.PORT_MAC,
-                format_columns.ListDictColumn(
+                formats.FixedIps(
                     [{'subnet_id': fakes.SUBNET_ID,
                       'ip_address': '10.0.0.5'}]),
-                columns.PortSecurityColumn(True),
-                format_columns.ListColumn([fakes.SG_ID]),
-                format_columns.ListDictColumn(
+                formats.PortSecurity(True),
+                formats.Groups(
                     [{'id': fakes.SG_ID, 'name': 'web'}]),
-                format_columns.ListDictColumn([PAIR_A]),
-                columns.DisableColumn(disable),
+                formats.Pairs([PAIR_A]),
+                formats.DisableWouldRemove(disable),
                 3,
             ),
             data,
@@ -79,7 +78,7 @@ class TestShowPortSecurity(fakes.TestCommand):
 
     def test_json_shapes(self):
         port = fakes.make_port(allowed_address_pairs=[PAIR_A])
-        cols, data = self.run_show(port)
+        cols, data = self.run_show(port, ['web-1', '-f', 'json'])
         shown = dict(zip(cols, data))
         self.assertIs(True, shown['port_security_enabled'].machine_readable())
         self.assertEqual(
@@ -169,9 +168,13 @@ class TestShowPortSecurity(fakes.TestCommand):
 
 class TestListPortSecurity(fakes.TestCommand):
 
-    FIELDS = ['id', 'name', 'network_id', 'device_owner',
-              'port_security_enabled', 'security_groups',
-              'allowed_address_pairs']
+    # A table: ID, name, port security and the number of pairs.
+    FIELDS = ['id', 'name', 'port_security_enabled', 'allowed_address_pairs']
+
+    def query(self, **filters):
+        # One paged query, sorted by ID (a deleted page marker is passed).
+        return dict(sort_key='id', sort_dir='asc', fields=self.FIELDS,
+                    **filters)
 
     def setUp(self):
         super().setUp()
@@ -192,17 +195,18 @@ class TestListPortSecurity(fakes.TestCommand):
         cols, data = self.cmd.take_action(parsed_args)
         # Neutron is read as the formatter reads the rows.
         data = list(data)
-        self.network.ports.assert_called_once_with(fields=self.FIELDS)
+        self.network.ports.assert_called_once_with(**self.query())
         self.network.security_groups.assert_not_called()
-        self.assertEqual(columns.LIST_COLUMNS, cols)
-        data = list(data)
+        self.assertEqual(('id', 'name', 'port_security', 'pairs'), cols)
         self.assertItemEqual(
-            (fakes.PORT_ID, 'web-1', fakes.NETWORK_ID, 'compute:nova',
-             columns.PortSecurityColumn(True),
-             format_columns.ListColumn([fakes.SG_ID]),
-             format_columns.ListDictColumn([PAIR_A])),
+            (fakes.PORT_ID, 'web-1', formats.OnOff(True),
+             formats.Count([PAIR_A])),
             data[0],
         )
+        self.assertEqual(['on', 'on', 'off'],
+                         [row[2].human_readable() for row in data])
+        self.assertEqual(['1', '0', '0'],
+                         [row[3].human_readable() for row in data])
         self.assertEqual([fakes.PORT_ID, OTHER_ID, THIRD_ID], self.ids(data))
 
     def test_long(self):
@@ -214,8 +218,14 @@ class TestListPortSecurity(fakes.TestCommand):
         # Neutron is read as the formatter reads the rows.
         data = list(data)
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS + ['device_id', 'fixed_ips'])
-        self.assertEqual(columns.LIST_LONG_COLUMNS, cols)
+            sort_key='id', sort_dir='asc',
+            fields=self.FIELDS + ['network_id', 'device_owner',
+                                  'security_groups', 'device_id',
+                                  'fixed_ips'])
+        self.assertEqual(
+            ('id', 'name', 'port_security', 'pairs', 'network_id',
+             'device_owner', 'security_group_ids', 'allowed_address_pairs',
+             'device_id', 'fixed_ips'), cols)
         row = dict(zip(cols, list(data)[0]))
         self.assertEqual(SERVER_ID, row['device_id'])
         self.assertEqual([{'subnet_id': fakes.SUBNET_ID,
@@ -252,7 +262,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.compute.find_server.assert_called_once_with(
             'vm1', ignore_missing=True)
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS,
+            sort_key='id', sort_dir='asc', fields=self.FIELDS,
             network_id=fakes.NETWORK_ID,
             project_id=OTHER_PROJECT_ID,
             device_id=SERVER_ID,
@@ -268,7 +278,7 @@ class TestListPortSecurity(fakes.TestCommand):
         list(self.cmd.take_action(parsed_args)[1])
         self.compute.find_server.assert_not_called()
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, device_id=SERVER_ID)
+            **self.query(device_id=SERVER_ID))
 
     def list_project(self, value):
         parsed_args = self.check_parser(
@@ -282,7 +292,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.list_project(fakes.PROJECT_ID)
         self.identity.find_project.assert_not_called()
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, project_id=fakes.PROJECT_ID)
+            **self.query(project_id=fakes.PROJECT_ID))
 
     def test_own_project_name_not_looked_up(self):
         # Keystone lets a member look up no project by name, not even the
@@ -290,7 +300,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.list_project(fakes.PROJECT_NAME)
         self.identity.find_project.assert_not_called()
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, project_id=fakes.PROJECT_ID)
+            **self.query(project_id=fakes.PROJECT_ID))
 
     def test_project_found(self):
         self.identity.find_project.return_value = _project.Project(
@@ -299,7 +309,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.identity.find_project.assert_called_once_with(
             'demo', ignore_missing=True)
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, project_id=OTHER_PROJECT_ID)
+            **self.query(project_id=OTHER_PROJECT_ID))
 
     def test_project_looked_up_with_domain_scoped_token(self):
         self.app.client_manager.auth_ref = fakes.auth_ref(
@@ -310,7 +320,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.identity.find_project.assert_called_once_with(
             fakes.PROJECT_NAME, ignore_missing=True)
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, project_id=fakes.PROJECT_ID)
+            **self.query(project_id=fakes.PROJECT_ID))
 
     def test_project_looked_up_without_auth_ref(self):
         self.app.client_manager.auth_ref = None
@@ -320,7 +330,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.identity.find_project.assert_called_once_with(
             fakes.PROJECT_ID, ignore_missing=True)
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, project_id=fakes.PROJECT_ID)
+            **self.query(project_id=fakes.PROJECT_ID))
 
     def test_project_not_found(self):
         self.identity.find_project.return_value = None
@@ -350,7 +360,7 @@ class TestListPortSecurity(fakes.TestCommand):
         self.identity.find_project.assert_called_once_with(
             OTHER_PROJECT_ID, ignore_missing=True)
         self.network.ports.assert_called_once_with(
-            fields=self.FIELDS, project_id=OTHER_PROJECT_ID)
+            **self.query(project_id=OTHER_PROJECT_ID))
 
     def test_project_lookup_forbidden_name(self):
         error = fakes.sdk_error(403, {'error': {'message': 'forbidden'}})
@@ -371,7 +381,7 @@ class TestListPortSecurity(fakes.TestCommand):
         # Neutron is read as the formatter reads the rows.
         data = list(data)
         # Neutron refuses a port_security_enabled filter: none is sent.
-        self.network.ports.assert_called_once_with(fields=self.FIELDS)
+        self.network.ports.assert_called_once_with(**self.query())
         self.assertEqual([THIRD_ID], self.ids(data))
 
     def test_port_security_enabled(self):
@@ -392,7 +402,7 @@ class TestListPortSecurity(fakes.TestCommand):
         cols, data = self.cmd.take_action(parsed_args)
         # Neutron is read as the formatter reads the rows.
         data = list(data)
-        self.network.ports.assert_called_once_with(fields=self.FIELDS)
+        self.network.ports.assert_called_once_with(**self.query())
         self.assertEqual([fakes.PORT_ID], self.ids(data))
 
     def test_with_pairs_and_disabled(self):
@@ -412,7 +422,62 @@ class TestListPortSecurity(fakes.TestCommand):
         # Neutron is read as the formatter reads the rows.
         data = list(data)
         row = dict(zip(cols, list(data)[0]))
-        self.assertIsNone(row['port_security_enabled'].machine_readable())
+        self.assertIsNone(row['port_security'].machine_readable())
+        self.assertEqual('n/a', row['port_security'].human_readable())
+
+    def test_json_has_every_field(self):
+        parsed_args = self.check_parser(self.cmd, ['-f', 'json'],
+                                        LIST_DEFAULTS)
+        cols, data = self.cmd.take_action(parsed_args)
+        self.assertEqual(
+            ('id', 'name', 'network_id', 'device_owner',
+             'port_security_enabled', 'security_group_ids',
+             'allowed_address_pairs'), cols)
+        row = dict(zip(cols, list(data)[0]))
+        self.assertIs(True, row['port_security_enabled'].machine_readable())
+        self.assertEqual([PAIR_A],
+                         row['allowed_address_pairs'].machine_readable())
+
+    def test_port_deleted_while_listing(self):
+        # Neutron answers 404 to the next page when its marker port was
+        # deleted: the list goes on after it, sorted by ID.
+        ports = sorted(self.ports, key=lambda p: p.id)
+        calls = []
+
+        def pages(**query):
+            calls.append(query)
+            if len(calls) == 1:
+                yield ports[0]
+                raise fakes.neutron_error(404, 'PortNotFound', 'gone')
+            yield from [ports[1], ports[2]]  # ports[0] was deleted
+
+        self.network.ports.side_effect = pages
+        parsed_args = self.check_parser(self.cmd, [], LIST_DEFAULTS)
+        _, data = self.cmd.take_action(parsed_args)
+        self.assertEqual([p.id for p in ports], self.ids(list(data)))
+        self.assertEqual(2, len(calls))
+        self.assertEqual(calls[0], calls[1])
+
+    def test_port_deleted_again_and_again(self):
+        def pages(**query):
+            yield self.ports[0]
+            raise fakes.neutron_error(404, 'PortNotFound', 'gone')
+
+        self.network.ports.side_effect = pages
+        parsed_args = self.check_parser(self.cmd, [], LIST_DEFAULTS)
+        _, data = self.cmd.take_action(parsed_args)
+        exc = self.assertRaises(exceptions.CommandError, list, data)
+        self.assertEqual('Ports were deleted during the list 5 times in a '
+                         'row, each one where a page of the list ended; run '
+                         'the command again.', str(exc))
+
+    def test_first_page_404_is_an_error(self):
+        self.network.ports.side_effect = fakes.neutron_error(
+            404, 'HTTPNotFound', 'The resource could not be found.')
+        parsed_args = self.check_parser(self.cmd, [], LIST_DEFAULTS)
+        _, data = self.cmd.take_action(parsed_args)
+        exc = self.assertRaises(exceptions.CommandError, list, data)
+        self.assertIn('HTTP 404', str(exc))
 
     def test_invalid_port_security_choice(self):
         self.assertRaises(

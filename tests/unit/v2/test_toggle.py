@@ -6,14 +6,14 @@ import os
 
 import fixtures
 from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
-from osc_lib.cli import format_columns
 from osc_lib import exceptions
 
-from osc_portsec import columns
+from osc_portsec import formats
 from osc_portsec import journal
 from osc_portsec.v2 import toggle
 from tests.unit import fakes
+from tests.unit.fakes import CHANGE_TABLE
+from tests.unit.fakes import CHANGES_TABLE
 from tests.unit.fakes import DISABLED
 from tests.unit.fakes import OTHER_ID
 from tests.unit.fakes import PAIR_A
@@ -45,11 +45,11 @@ class TestDisablePortSecurity(fakes.TestCommand):
             security_group_ids=[], allowed_address_pairs=[])
         self.network.security_groups.assert_called_once_with(
             id=[fakes.SG_ID, fakes.SG2_ID], fields=['id', 'name'])
-        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertEqual(CHANGES_TABLE, cols)
         self.assertEqual(1, len(data))
         self.assertItemEqual(
             (fakes.PORT_ID, 'web-1', 'updated',
-             columns.LinesColumn([
+             formats.Lines([
                  f'removed security group web ({fakes.SG_ID})',
                  f'removed security group db ({fakes.SG2_ID})',
                  f'removed allowed address pair 10.0.0.9 ({fakes.PORT_MAC})',
@@ -74,23 +74,18 @@ class TestDisablePortSecurity(fakes.TestCommand):
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, is_port_security_enabled=False,
             security_group_ids=[], allowed_address_pairs=[])
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         self.assertListItemEqual(
             [(fakes.PORT_ID, 'web-1', 'updated',
-              columns.LinesColumn([
+              formats.Lines([
                   f'removed security group web ({fakes.SG_ID})',
                   f'removed security group db ({fakes.SG2_ID})',
                   f'removed allowed address pair 10.0.0.9 '
                   f'({fakes.PORT_MAC})',
                   'disabled port security']),
-              fakes.changed(
-                  before=True, after=False,
-                  removed_groups=[{'id': fakes.SG_ID, 'name': 'web'},
-                                  {'id': fakes.SG2_ID, 'name': 'db'}],
-                  removed_pairs=[PAIR_A]),
-              columns.PortSecurityColumn(False),
-              format_columns.ListColumn([]),
-              format_columns.ListDictColumn([]),
+              formats.PortSecurity(False),
+              formats.GroupIds([]),
+              formats.Pairs([]),
               4)],
             data,
         )
@@ -110,7 +105,7 @@ class TestDisablePortSecurity(fakes.TestCommand):
             security_group_ids=[])
         self.assertItemEqual(
             (OTHER_ID, 'web-2', 'updated',
-             columns.LinesColumn([
+             formats.Lines([
                  f'removed security group web ({fakes.SG_ID})',
                  'disabled port security'])),
             data[0],
@@ -132,7 +127,7 @@ class TestDisablePortSecurity(fakes.TestCommand):
         self.network.security_groups.assert_not_called()
         self.assertItemEqual(
             (fakes.PORT_ID, 'web-1', 'updated',
-             columns.LinesColumn(['disabled port security'])),
+             formats.Lines(['disabled port security'])),
             data[0],
         )
 
@@ -167,7 +162,7 @@ class TestDisablePortSecurity(fakes.TestCommand):
             [('dry_run', True), ('long', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_not_called()
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         self.assertEqual(['dry-run', 'dry-run'], results(cols, data))
         row = dict(zip(cols, data[0]))
         self.assertEqual(
@@ -347,22 +342,19 @@ class TestEnablePortSecurity(fakes.TestCommand):
              ('restore', False),
              ('long', True)])
         cols, data = self.cmd.take_action(parsed_args)
-        self.network.find_security_group.assert_called_once_with(
-            'web', ignore_missing=False)
+        self.network.security_groups.assert_any_call(name='web')
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, is_port_security_enabled=True,
             security_group_ids=[fakes.SG_ID])
-        self.assertEqual(columns.CHANGE_COLUMNS, cols)
+        self.assertEqual(CHANGE_TABLE, cols)
         self.assertListItemEqual(
             [(fakes.PORT_ID, 'web-1', 'updated',
-              columns.LinesColumn([
+              formats.Lines([
                   'enabled port security',
                   f'added security group web ({fakes.SG_ID})']),
-              fakes.changed(before=False, after=True, added_groups=[
-                  {'id': fakes.SG_ID, 'name': 'web'}]),
-              columns.PortSecurityColumn(True),
-              format_columns.ListColumn([fakes.SG_ID]),
-              format_columns.ListDictColumn([]),
+              formats.PortSecurity(True),
+              formats.GroupIds([fakes.SG_ID]),
+              formats.Pairs([]),
               4)],
             data,
         )
@@ -378,10 +370,10 @@ class TestEnablePortSecurity(fakes.TestCommand):
         self.network.update_port.assert_called_once_with(
             fakes.PORT_ID, if_revision=3, is_port_security_enabled=True,
             security_group_ids=[fakes.SG_ID])
-        self.assertEqual(columns.CHANGE_SHORT_COLUMNS, cols)
+        self.assertEqual(CHANGES_TABLE, cols)
         self.assertListItemEqual(
             [(fakes.PORT_ID, 'web-1', 'updated',
-              columns.LinesColumn([
+              formats.Lines([
                   'enabled port security',
                   f'added security group web ({fakes.SG_ID})']))],
             data,
@@ -413,8 +405,7 @@ class TestEnablePortSecurity(fakes.TestCommand):
         self.network.update_port.assert_not_called()
 
     def test_duplicate_group_name(self):
-        self.network.find_security_group.side_effect = (
-            sdk_exc.DuplicateResource('More than one SecurityGroup'))
+        self.groups = {fakes.SG_ID: 'web', fakes.SG2_ID: 'web'}
         parsed_args = self.check_parser(
             self.cmd,
             ['web-1', '--security-group', 'web'],
@@ -577,7 +568,7 @@ class TestEnablePortSecurity(fakes.TestCommand):
             allowed_address_pairs=[PAIR_A], revision_number=4)
         parsed_args = self.check_parser(
             self.cmd,
-            ['web-1', '--restore', '--long'],
+            ['web-1', '--restore', '--long', '-f', 'yaml'],
             [('restore', True), ('long', True)])
         cols, data = self.cmd.take_action(parsed_args)
         self.network.update_port.assert_called_once_with(

@@ -5,10 +5,10 @@ import json
 from osc_lib import exceptions
 from osc_lib.test import base
 
+from osc_portsec import columns
 from osc_portsec import journal
 from osc_portsec.v2 import vip
 from osc_portsec.vip import model
-from osc_portsec.vip import output
 from tests.unit import fakes
 from tests.unit.fakes import OTHER_ID
 from tests.unit.fakes import OTHER_MAC
@@ -55,7 +55,7 @@ class TestCreatePortSecurityVip(VipTest):
 
     def test_rows(self):
         cols, data = self.create('--security-group', 'db')
-        self.assertEqual(output.STEP_COLUMNS, cols)
+        self.assertEqual(columns.VIP_STEPS.table, cols)
         rows = as_dicts(cols, data)
         self.assertEqual(['created', 'created', 'updated', 'updated'],
                          [r['result'] for r in rows])
@@ -85,7 +85,7 @@ class TestShowPortSecurityVip(VipTest):
         cols, data = self.run_cmd(vip.ShowPortSecurityVip, ['web-vip'],
                                   [('vip', 'web-vip')])
         values = dict(zip(cols, data))
-        self.assertEqual(output.SHOW_COLUMNS, cols)
+        self.assertEqual(columns.VIP_SHOW.table, cols)
         self.assertEqual(ADDRESS, values['ip_address'])
         members = values['members'].machine_readable()
         self.assertEqual([PORT_ID, OTHER_ID, THIRD_ID],
@@ -127,10 +127,15 @@ class TestListPortSecurityVip(VipTest):
         self.create()
         cols, data = self.run_cmd(vip.ListPortSecurityVip,
                                   ['--network', 'private'])
+        self.assertEqual(('id', 'name', 'ip_address', 'member_count'), cols)
         [row] = as_dicts(cols, data)
-        self.assertEqual((fakes.VIP_ID, ADDRESS, [PORT_ID, OTHER_ID]), (
-            row['id'], row['ip_address'],
-            row['member_ids'].machine_readable()))
+        self.assertEqual((fakes.VIP_ID, ADDRESS, 2), (
+            row['id'], row['ip_address'], row['member_count']))
+        cols, data = self.run_cmd(vip.ListPortSecurityVip,
+                                  ['--network', 'private', '-f', 'json'])
+        [row] = as_dicts(cols, data)
+        self.assertEqual([PORT_ID, OTHER_ID],
+                         row['member_ids'].machine_readable())
         self.network.ports.assert_called_with(
             tags=model.TAG, network_id=fakes.NETWORK_ID)
 
@@ -242,13 +247,15 @@ class TestRestorePortSecurityVip(VipTest):
         rows = as_dicts(cols, data)
         self.assertEqual(['created', 'created', 'updated', 'updated'],
                          [r['result'] for r in rows])
-        port = self.neutron.ports[fakes.VIP_ID]
-        self.assertEqual('web-vip', port.name)
+        [port] = [p for p in self.neutron.ports.values()
+                  if p.name == 'web-vip']
+        # A new port: Neutron gives it a new ID.
+        self.assertNotEqual(fakes.VIP_ID, port.id)
         self.assertEqual(ADDRESS, port.fixed_ips[0]['ip_address'])
         self.assertEqual(model.description('web-vip'), port.description)
         self.assertEqual(
-            sorted(model.tags([PORT_ID, OTHER_ID], fakes.RULE_ID)),
-            sorted(port.tags))
+            sorted(model.tags([PORT_ID, OTHER_ID], (), fakes.RULE_ID,
+                              fakes.SG2_ID)), sorted(port.tags))
         [rule] = self.neutron.rules.values()
         self.assertEqual((fakes.SG2_ID, 'vrrp', fakes.SG2_ID),
                          (rule.security_group_id, rule.protocol,

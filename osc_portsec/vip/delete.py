@@ -1,0 +1,143 @@
+"""``vip delete``: the record first, then the members, the rule, the port.
+
+The journal gets what ``vip restore`` needs before anything is removed; a
+run killed part-way leaves the VIP port (and so the VIP) in place, and a
+second run completes the delete. Only what the tool added goes: the pairs
+it gave members (a pair that was there before stays), the VRRP rule it
+created (unless another VIP of the group uses it). Members keep the VIP's
+security group; every row says what stayed and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence, TYPE_CHECKING
+
+from openstack import exceptions as sdk_exc
+
+from osc_portsec import changes
+from osc_portsec import journal
+from osc_portsec import port_state
+from osc_portsec.vip import change
+from osc_portsec.vip import model
+from osc_portsec.vip import prepare
+from osc_portsec.vip import report
+
+if TYPE_CHECKING:
+    from openstack.network.v2._proxy import Proxy
+
+LOG = logging.getLogger(__name__)
+
+
+def _created_rule(client: Proxy, vip: model.Vip) -> Any:
+    """The VRRP rule this tool created for the VIP, if it still exists.
+
+    Named by the VIP port's tag, or (a run killed before the tag was
+    written) by its description in the VIP's group.
+    """
+    if vip.rule_id:
+        try:
+            return client.get_security_group_rule(vip.rule_id)
+        except sdk_exc.NotFoundException:
+            return None
+    if not vip.group_id:
+        return None
+    wanted = model.rule_description(vip.name)
+    return next((r for r in client.security_group_rules(
+        security_group_id=vip.group_id) if r.description == wanted), None)
+
+
+def _shared(client: Proxy, vip: model.Vip, rule: Any) -> bool:
+    """Whether another VIP of this tool relies on the rule's group."""
+    for port in prepare.tagged(client):
+        other = model.from_port(port)
+        if other.id != vip.id and (
+                other.group_id == rule.security_group_id
+                or other.rule_id == rule.id):
+            return True
+    return False
+
+
+def _rule_row(client: Proxy, vip: model.Vip,
+              dry_run: bool) -> dict[str, Any] | None:
+    if not port_state.has_field(vip.port, 'security_groups'):
+        return report.row('vrrp_rule', vip.rule_id, None, 'unchanged', [
+            changes.Change('note', 'extension', {
+                'what': 'the VRRP rule', 'extension': 'security-group'})])
+    rule = _created_rule(client, vip)
+    if rule is None:
+        return None
+    text = f'{rule.id}: ingress {rule.ether_type} vrrp'
+    if _shared(client, vip, rule):
+        return report.row('vrrp_rule', rule.id, None, 'unchanged', [
+            report.rule_change('keep', rule.id, text, 'shared')], dry_run)
+    if not dry_run:
+        client.delete_security_group_rule(rule.id, ignore_missing=True)
+    return report.row('vrrp_rule', rule.id, None,
+                      'dry-run' if dry_run else 'deleted',
+                      [report.rule_change('delete', rule.id, text)], dry_run)
+
+
+def _member_row(client: Proxy, vip: model.Vip, port: Any,
+                cloud: dict[str, Any], dry_run: bool) -> dict[str, Any]:
+    member = prepare.Member(port.id, port, port.id not in vip.members)
+    row = change.leave(client, vip, member, 'vip delete', cloud, dry_run)
+    if vip.group_id and vip.group_id in (port.security_group_ids or []):
+        row['changes'].append(changes.words(changes.group(
+            'keep', vip.group_id, None, 'vip_group'), dry_run))
+    return row
+
+
+def record(vip: model.Vip, cloud: dict[str, Any],
+           found: Sequence[Any]) -> None:
+    """What ``vip restore`` needs to make the VIP again, journalled first.
+
+    A second run of an interrupted delete may find the rule gone: the
+    group is then taken from the first run's record.
+    """
+    group = vip.group_id
+    if group is None:
+        earlier = journal.last_vip_deletion(vip.id, cloud.get('auth_url'))
+        group = ((earlier or {}).get('vip') or {}).get('rule_group_id')
+    try:
+        path = journal.append({
+            'phase': 'vip-deleted', 'command': 'vip delete',
+            'time': journal.now(), 'auth_url': cloud.get('auth_url'),
+            'port_id': vip.id,
+            'vip': {'name': vip.name, 'network_id': vip.network_id,
+                    'ip_address': vip.ip_address,
+                    'subnet_id': vip.subnet_id,
+                    'members': [p.id for p in found
+                                if p.id in vip.members],
+                    'kept': [p.id for p in found if p.id not in vip.members],
+                    'rule_id': vip.rule_id, 'rule_group_id': group},
+        })
+    except OSError as exc:
+        LOG.warning('The journal %s cannot be written (%s); VIP %s is '
+                    'deleted without a record of its address.',
+                    journal.path(), exc.strerror or exc, vip.name)
+        return
+    LOG.info('VIP %s is recorded in the journal %s; '
+             "'openstack port security vip restore %s' makes it again.",
+             vip.name, path, vip.name)
+
+
+def delete(client: Proxy, ref: str, cloud: dict[str, Any],
+           dry_run: bool) -> list[dict[str, Any]]:
+    """Members' pairs, then the rule this tool created, then the port."""
+    vip = prepare.find_vip(client, ref)
+    found = prepare.member_ports(
+        vip, prepare.network_ports(client, vip.network_id))
+    if not dry_run:
+        record(vip, cloud, found)
+    rows = [_member_row(client, vip, port, cloud, dry_run) for port in found]
+    rule = _rule_row(client, vip, dry_run)
+    if rule is not None:
+        rows.append(rule)
+    if not dry_run:
+        client.delete_port(vip.id, ignore_missing=True)
+    rows.insert(0, report.row(
+        'vip_port', vip.id, vip.name, 'dry-run' if dry_run else 'deleted',
+        [report.port_change('delete', vip.id, vip.name, vip.ip_address)],
+        dry_run))
+    return rows
