@@ -8,51 +8,28 @@ the PUT itself; the tool must re-read the port and report the truth.
 from __future__ import annotations
 
 import json
-import pathlib
 from typing import Any, Iterator
 
 import pytest
-import yaml
 
 from tests.functional import conftest
 from tests.functional import faultproxy
+from tests.functional import proxied as proxied_
 
 PS = ('port', 'security')
 
 
-class ProxiedCli(conftest.Cli):
-    """The demo user, with the network endpoint behind the proxy."""
-
-    def __init__(self, base: conftest.Cli, config: pathlib.Path):
-        super().__init__(base.state_home, base.workdir)
-        self.config = config
-
-    def env(self) -> dict[str, str]:
-        env = super().env()
-        env['OS_CLIENT_CONFIG_FILE'] = str(self.config)
-        return env
-
-
-def _neutron_url(cli: conftest.Cli) -> str:
-    catalog = cli.ok('catalog', 'show', 'network')
-    return next(e['url'] for e in catalog['endpoints']
-                if e['interface'] == 'public')
-
-
 @pytest.fixture(scope='module')
 def proxy(cli: conftest.Cli) -> Iterator[faultproxy.FaultProxy]:
-    with faultproxy.FaultProxy(_neutron_url(cli)) as running:
+    with faultproxy.FaultProxy(proxied_.neutron_url(cli)) as running:
         yield running
 
 
 @pytest.fixture(scope='module')
 def proxied(cli: conftest.Cli, proxy: faultproxy.FaultProxy,
-            tmp_path_factory: pytest.TempPathFactory) -> ProxiedCli:
-    config = yaml.safe_load(pathlib.Path(conftest.clouds_yaml()).read_text())
-    config['clouds']['demo']['network_endpoint_override'] = proxy.url
-    path = tmp_path_factory.mktemp('proxied') / 'clouds.yaml'
-    path.write_text(yaml.safe_dump(config))
-    return ProxiedCli(cli, path)
+            tmp_path_factory: pytest.TempPathFactory) -> proxied_.ProxiedCli:
+    return proxied_.through(cli, proxy.url,
+                            tmp_path_factory.mktemp('proxied'))
 
 
 def _journal(cli: conftest.Cli) -> list[dict[str, Any]]:
