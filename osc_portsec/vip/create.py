@@ -68,7 +68,7 @@ class Target:
 
 def _existing(ports: Sequence[Any], name: str) -> model.Vip | None:
     found = [model.from_port(p) for p in ports
-             if p.name == name and model.TAG in (p.tags or [])]
+             if p.name == name and model.is_vip(p)]
     return model.winner(found) if found else None
 
 
@@ -136,7 +136,7 @@ def _new_port(client: Proxy, req: Request, tgt: Target,
                       group_id=tgt.group[0] if tgt.group else None)
     port = client.create_port(
         network_id=tgt.net_id, name=req.name, fixed_ips=[fixed],
-        description=model.description(req.name), tags=tags)
+        description=model.DESCRIPTION, tags=tags)
     undo.append(rollback.port_created(port.id, req.name))
     for tag in [t for t in tags if t not in (port.tags or [])]:
         # A Neutron without tags in the create request (extension
@@ -149,9 +149,8 @@ def _new_port(client: Proxy, req: Request, tgt: Target,
 
 def _contest(client: Proxy, req: Request, vip: model.Vip) -> None:
     """Refuse when another run made a VIP of this name at the same time."""
-    same = [model.from_port(p)
-            for p in prepare.tagged(client, vip.network_id)
-            if p.name == req.name]
+    same = [model.from_port(p) for p in client.ports(
+        name=req.name, network_id=vip.network_id) if model.is_vip(p)]
     first = model.winner(same or [vip])
     if first.id != vip.id:
         raise exceptions.CommandError(
@@ -193,10 +192,9 @@ def _rule(client: Proxy, vip: model.Vip, tgt: Target,
             if found is None:
                 raise
         else:
+            # The rule's description names the VIP: that is how delete
+            # knows the rule is the VIP's own.
             undo.append(rollback.rule_created(found.id, group[1] or group[0]))
-            # A new port goes with its tags: only an existing one untags.
-            join.add_tag(client, vip, model.RULE_TAG + found.id,
-                         undo if tgt.existing else None)
             return report.row('vrrp_rule', found.id, group[1], 'created',
                               [report.rule_change('create', found.id, label)])
     return report.row('vrrp_rule', found.id, group[1], 'existing',

@@ -22,6 +22,7 @@ from osc_portsec.vip import change
 from osc_portsec.vip import model
 from osc_portsec.vip import prepare
 from osc_portsec.vip import report
+from osc_portsec.vip import rules
 
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
@@ -29,22 +30,30 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 
-def _created_rule(client: Proxy, vip: model.Vip) -> Any:
-    """The VRRP rule this tool created for the VIP, if it still exists.
+def _rules(client: Proxy, vip: model.Vip) -> tuple[Any, Any]:
+    """The VRRP rule the tool created for the VIP, else the one it used.
 
-    Named by the VIP port's tag, or (a run killed before the tag was
-    written) by its description in the VIP's group.
+    The created rule is named by the VIP port's tag, or (a run killed
+    before the tag was written) by its description in the VIP's group.
     """
     if vip.rule_id:
         try:
-            return client.get_security_group_rule(vip.rule_id)
+            return client.get_security_group_rule(vip.rule_id), None
         except sdk_exc.NotFoundException:
-            return None
+            return None, None
     if not vip.group_id:
-        return None
+        return None, None
+    found = list(client.security_group_rules(
+        security_group_id=vip.group_id))
     wanted = model.rule_description(vip.name)
-    return next((r for r in client.security_group_rules(
-        security_group_id=vip.group_id) if r.description == wanted), None)
+    created = next((r for r in found if r.description == wanted), None)
+    ether = model.ethertype(vip.ip_address)
+    return created, None if created else rules.equivalent(
+        found, vip.group_id, ether)
+
+
+def _words(rule: Any) -> str:
+    return f'{rule.id}: ingress {rule.ether_type} vrrp'
 
 
 def _shared(client: Proxy, vip: model.Vip, rule: Any) -> bool:
@@ -64,10 +73,14 @@ def _rule_row(client: Proxy, vip: model.Vip,
         return report.row('vrrp_rule', vip.rule_id, None, 'unchanged', [
             changes.Change('note', 'extension', {
                 'what': 'the VRRP rule', 'extension': 'security-group'})])
-    rule = _created_rule(client, vip)
+    rule, used = _rules(client, vip)
     if rule is None:
-        return None
-    text = f'{rule.id}: ingress {rule.ether_type} vrrp'
+        if used is None:
+            return None
+        return report.row('vrrp_rule', used.id, None, 'unchanged', [
+            report.rule_change('keep', used.id, _words(used),
+                               'not_created')], dry_run)
+    text = _words(rule)
     if _shared(client, vip, rule):
         return report.row('vrrp_rule', rule.id, None, 'unchanged', [
             report.rule_change('keep', rule.id, text, 'shared')], dry_run)

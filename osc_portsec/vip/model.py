@@ -1,16 +1,20 @@
 """What a VIP is, in Neutron terms: pure functions of what was read.
 
-The VIP port carries, in its tags, everything the tool needs to find it
-again and to touch only what it owns: the marker tag, one tag per member
-whose pair the tool added (``member``), one per member whose pair was
-there before the VIP (``kept``: never removed), the VRRP rule it created
-(``rule``) and the group given with ``--security-group`` (``group``).
-Tags, unlike the description, are filtered by Neutron (``ports(tags=)``),
-so ``list`` is one request, and each is added or removed on its own
-(``PUT``/``DELETE /ports/{id}/tags/{tag}``), so two runs never lose each
-other's members. The port is created with its tags in the same request,
-so a run killed at any moment leaves a VIP that ``list`` shows and
-``delete`` removes.
+A VIP port is marked twice: by its description (:data:`DESCRIPTION`, set
+in the request that creates the port) and by the marker tag. Neutron
+filters ports by either (``ports(description=)``, ``ports(tags=)``), so
+``list`` finds them in two requests, and a run killed after the port was
+made but before its tags were written (Neutron takes tags in a create
+request only with the ``tag-ports-during-bulk-creation`` extension) still
+leaves a VIP that ``vip list`` shows and ``vip delete`` removes. VIPs of
+earlier releases have only the tag.
+
+The tags say what the tool owns: one tag per member whose pair the tool
+added (``member``), one per member whose pair was there before the VIP
+(``kept``: never removed), the VRRP rule it created (``rule``) and the
+group given with ``--security-group`` (``group``). Each is added or
+removed on its own (``PUT``/``DELETE /ports/{id}/tags/{tag}``), so two
+runs never lose each other's members.
 """
 
 from __future__ import annotations
@@ -36,12 +40,11 @@ VRRP = ('vrrp', '112')
 VRRP_PROTOCOL = 112
 
 
-def description(name: str) -> str:
-    return (
-        f"Virtual IP '{name}' reserved by osc-portsec: the address of a "
-        f"keepalived/VRRP VIP held by its member ports' allowed address "
-        f"pairs; remove with 'openstack port security vip delete'."
-    )
+DESCRIPTION = (
+    "Virtual IP reserved by osc-portsec: the address of a keepalived/VRRP "
+    "VIP held by its member ports' allowed address pairs; remove with "
+    "'openstack port security vip delete'."
+)
 
 
 def rule_description(name: str) -> str:
@@ -51,6 +54,11 @@ def rule_description(name: str) -> str:
     it leaves a rule that ``delete`` still recognises as the VIP's.
     """
     return f'VRRP between the members of VIP {name} (osc-portsec)'
+
+
+def is_vip(port: Any) -> bool:
+    """Whether ``port`` is a VIP port of this tool (tag or description)."""
+    return TAG in (port.tags or []) or port.description == DESCRIPTION
 
 
 def member_tag(port_id: str, kept: bool = False) -> str:

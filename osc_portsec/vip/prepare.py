@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Sequence, TYPE_CHECKING
 
+from openstack import exceptions as sdk_exc
 from osc_lib import exceptions
 
 from osc_portsec import lookup
+from osc_portsec import values
 from osc_portsec.vip import checks
 from osc_portsec.vip import model
 
@@ -42,16 +44,31 @@ def network_ports(client: Proxy, net_id: str) -> list[Port]:
 
 
 def tagged(client: Proxy, net_id: str | None = None) -> list[Port]:
-    """The VIP ports this tool made (one list request)."""
-    query: dict[str, Any] = {'tags': model.TAG}
-    if net_id:
-        query['network_id'] = net_id
-    return list(client.ports(**query))
+    """The VIP ports this tool made, by their tag or description.
+
+    Two list requests: a VIP port whose tags a killed run never wrote has
+    the description; one of an earlier release only the tag.
+    """
+    where: dict[str, Any] = {'network_id': net_id} if net_id else {}
+    found = {p.id: p for p in client.ports(tags=model.TAG, **where)}
+    for port in client.ports(description=model.DESCRIPTION, **where):
+        found.setdefault(port.id, port)
+    return list(found.values())
+
+
+def _by_ref(client: Proxy, ref: str) -> list[Port]:
+    """Ports with ID or name ``ref``: one request."""
+    if values.is_uuid_like(ref):
+        try:
+            return [client.get_port(values.canonical_uuid(ref))]
+        except sdk_exc.NotFoundException:
+            pass
+    return list(client.ports(name=ref))
 
 
 def find_vip(client: Proxy, ref: str) -> model.Vip:
-    """The VIP named or identified by ``ref``."""
-    found = [p for p in tagged(client) if ref in (p.id, p.name)]
+    """The VIP named or identified by ``ref`` (one request)."""
+    found = [p for p in _by_ref(client, ref) if model.is_vip(p)]
     if not found:
         raise exceptions.CommandError(
             f"No VIP named or with ID '{ref}' was found; list them with "

@@ -102,7 +102,9 @@ def values(client: Proxy, ref: str) -> dict[str, Any]:
         'status': vip.port.status,
         'members': [_member(vip, p) for p in found],
         'vrrp_rules': [model.rule_line(r) for r in vrrp],
-        'created_rule_id': vip.rule_id,
+        'created_rule_id': vip.rule_id or next(
+            (r.id for r in all_rules
+             if r.description == model.rule_description(vip.name)), None),
         'held_by': held_by(vip, found),
         'findings': notes,
     }

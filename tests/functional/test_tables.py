@@ -70,7 +70,8 @@ def check(cli: conftest.Cli, *args: str) -> str:
     code, screen = in_terminal(cli, *args)
     assert code == 0, (args, screen)
     assert screen.strip(), args
-    for line in screen.splitlines():
+    # --long asks for every column: only the default table must fit.
+    for line in screen.splitlines() if '--long' not in args else ():
         assert len(line) <= WIDTH, (args, len(line), line)
     assert not REPR.search(screen), (args, screen)
     rows = [r for r in rows_of(screen) if r]

@@ -68,7 +68,7 @@ def state(sdk: Any, network_id: str, group_id: str) -> dict[str, Any]:
     ports = {p.id: sorted((a['ip_address'], a['mac_address'].lower())
                           for a in p.allowed_address_pairs or [])
              for p in sdk.network.ports(network_id=network_id)}
-    rules = sorted((r.protocol, r.remote_group_id) for r in
+    rules = sorted((str(r.protocol), str(r.remote_group_id)) for r in
                    sdk.network.security_group_rules(
                        security_group_id=group_id))
     return {'ports': ports, 'rules': rules}
@@ -200,13 +200,15 @@ def test_parallel_sets_lose_no_member(cli, held, proxy, network, make_port):
 
 # The writes of 'vip delete' of a VIP with two members and a created
 # rule: member a, member b, the rule, the port.
-@pytest.mark.parametrize('nth,forward', ((3, True), (4, False)))
+@pytest.mark.parametrize('nth,forward,address', (
+    (3, True, '10.50.0.215'), (4, False, '10.50.0.216')))
 def test_interrupted_delete_then_restore_brings_it_all_back(
-        cli, held, proxy, sdk, network, group, make_port, nth, forward):
+        cli, held, proxy, sdk, network, group, make_port, nth, forward,
+        address):
     a, b = make_port(), make_port()
     name = conftest.unique('undel')
     cli.ok(*VIP, 'create', name, '--network', network['id'],
-           '--ip-address', '10.50.0.215', '--member', a['id'],
+           '--ip-address', address, '--member', a['id'],
            '--member', b['id'], '--security-group', group['id'])
     made = state(sdk, network['id'], group['id'])
     proxy.hold(nth)

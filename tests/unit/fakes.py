@@ -446,9 +446,12 @@ class FakeVipNeutron(FakeNeutron):
 
     def list_ports(self, **filters: Any) -> Any:
         tag = filters.pop('tags', None)
+        description = filters.pop('description', None)
         found = list(super().list_ports(**filters))
-        return iter([p for p in found if tag is None
-                     or tag in (p.tags or [])])
+        return iter([p for p in found
+                     if (tag is None or tag in (p.tags or []))
+                     and (description is None
+                          or p.description == description)])
 
     def list_rules(self, security_group_id: Any = (), **query: Any) -> Any:
         ids = ([security_group_id] if isinstance(security_group_id, str)

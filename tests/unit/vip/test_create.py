@@ -81,7 +81,6 @@ class TestCreate(VipCase):
         self.assertEqual([
             ('create_port', None),
             ('create_security_group_rule', SG2_ID),
-            ('add_tag', fakes.VIP_ID),
             ('update_port', PORT_ID), ('update_port', OTHER_ID),
         ], self.writes())
         created = self.network.create_port.call_args.kwargs
@@ -91,7 +90,6 @@ class TestCreate(VipCase):
                          [r['resource'] for r in rows])
         vip = model.from_port(self.port(fakes.VIP_ID))
         self.assertEqual((PORT_ID, OTHER_ID), vip.members)
-        self.assertEqual(fakes.RULE_ID, vip.rule_id)
         self.assertEqual(SG2_ID, vip.group_id)
         rule = self.neutron.rules[fakes.RULE_ID]
         self.assertEqual(('ingress', 'vrrp', 'IPv4', SG2_ID,
@@ -347,6 +345,22 @@ class TestRaces(VipCase):
                         security_group='db')
         self.assertIn(other.id, self.neutron.rules)
 
+    def test_killed_before_the_tags_a_vip_is_listed_and_deleted(self):
+        # Neutron without tag-ports-during-bulk-creation ignores the tags
+        # of a create; the run is killed before it adds them.
+        from osc_portsec.vip import delete
+        from osc_portsec.vip import prepare
+
+        self.neutron.keep_tags = False
+        self.network.add_tag.side_effect = KeyboardInterrupt
+        self.assertRaises(KeyboardInterrupt, self.run_create,
+                          security_group='db')
+        [port] = prepare.tagged(self.network, fakes.NETWORK_ID)
+        self.assertEqual(([], 'web-vip'), (port.tags, port.name))
+        delete.delete(self.network, 'web-vip', CLOUD, False)
+        self.assertNotIn(port.id, self.neutron.ports)
+        self.assertEqual({}, self.neutron.rules)
+
     def test_tags_dropped_by_create_are_added(self):
         self.neutron.keep_tags = False
         self.run_create(security_group='db')
@@ -355,13 +369,13 @@ class TestRaces(VipCase):
         self.assertEqual(SG2_ID, vip.group_id)
 
     def test_request_count(self):
-        # The network (one list by its name), its ports, its subnets, the
-        # group with its rules, the port, the VIPs of the network (a race),
-        # the rule and its tag, and one update a member.
+        # M + 7 for M members: the network (one list by its name), its
+        # ports, its subnets, the group with its rules, the port, the ports
+        # of its name (a race), the rule, and one update a member.
         self.run_create(security_group=SG2_ID,
                         members=['web-1', 'web-2', 'web-3'])
         self.assertEqual([
             'networks', 'ports', 'subnets', 'get_security_group',
-            'create_port', 'ports', 'create_security_group_rule', 'add_tag',
+            'create_port', 'ports', 'create_security_group_rule',
             'update_port', 'update_port', 'update_port'],
             [c[0] for c in self.network.mock_calls])
