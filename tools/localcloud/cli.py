@@ -56,6 +56,12 @@ from localcloud import vms
 
 VM_USAGE = ('usage: vm create NAME --port PORT | vm delete NAME '
             '| vm list | vm exec NAME -- CMD...')
+HELP = {'start': 'create the venv and provision on first run, start',
+        'stop': 'stop services (and, alone, the data plane and VMs)',
+        'status': 'per-service state; exit 0 only if all are healthy',
+        'reset': 'stop, restore the pristine databases, start',
+        'env': 'print the `export OS_CLIENT_CONFIG_FILE=...` line',
+        'destroy': 'stop and remove the state dir (the venv is kept)'}
 VERBS = {'start': commands.cmd_start, 'stop': commands.cmd_stop,
          'status': commands.cmd_status, 'reset': commands.cmd_reset,
          'env': commands.cmd_env, 'destroy': commands.cmd_destroy}
@@ -87,12 +93,19 @@ def vm_parser(verbs):
                           usage_error='vm: give create, delete, list or exec')
     sub = vm.add_subparsers(dest='vm_verb', required=True,
                             parser_class=Parser)
-    create = sub.add_parser('create', usage_error=VM_USAGE)
-    create.add_argument('name')
-    create.add_argument('--port', required=True)
-    sub.add_parser('delete', usage_error=VM_USAGE).add_argument('name')
-    sub.add_parser('list', usage_error=VM_USAGE)
-    sub.add_parser('exec', usage_error=VM_USAGE).add_argument('name')
+    create = sub.add_parser('create', usage_error=VM_USAGE,
+                            help='plug a namespace into a port')
+    create.add_argument('name', metavar='NAME')
+    create.add_argument('--port', required=True, metavar='PORT',
+                        help='a port ID or unique name')
+    sub.add_parser('delete', usage_error=VM_USAGE,
+                   help='remove a VM, unbind its port').add_argument(
+                       'name', metavar='NAME')
+    sub.add_parser('list', usage_error=VM_USAGE, help='one VM a line')
+    sub.add_parser('exec', usage_error=VM_USAGE,
+                   usage='tools/devcloud vm exec NAME -- CMD...',
+                   help='run CMD... in the VM').add_argument(
+                       'name', metavar='NAME')
 
 
 def parser():
@@ -102,13 +115,17 @@ def parser():
                      help=argparse.SUPPRESS)
     verbs = top.add_subparsers(dest='verb', required=True,
                                parser_class=Parser)
-    for verb in VERBS:
-        sub = verbs.add_parser(verb)
+    for verb, said in HELP.items():
+        sub = verbs.add_parser(verb, help=said)
         if verb in ('start', 'stop', 'status'):
-            sub.add_argument('service', nargs='?', choices=config.SERVICES)
+            sub.add_argument('service', nargs='?', choices=config.SERVICES,
+                             metavar='SERVICE', help='keystone or neutron '
+                             '(default: both)')
         if verb == 'start':
-            sub.add_argument('--api-only', action='store_true')
-            sub.add_argument('--profile', metavar='PROFILE')
+            sub.add_argument('--api-only', action='store_true',
+                             help='provision without a data plane')
+            sub.add_argument('--profile', metavar='PROFILE',
+                             help='one of ' + ', '.join(profiles.PROFILES))
     vm_parser(verbs)
     return top
 
