@@ -30,7 +30,12 @@ import sys
 import time
 from typing import Any
 
-from tests.functional import cli
+try:
+    from tests.functional import cli
+except ImportError as e:  # not the project's venv, or one made before
+    raise SystemExit(f'{e}: run the benchmarks with the project\'s venv '
+                     f'(.venv/bin/python), made or updated by tools/venv, '
+                     f'which puts this checkout on its path') from e
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEVCLOUD = str(ROOT / 'tools' / 'devcloud')
