@@ -8,7 +8,8 @@ the requests actually sent), audit scaling over 10, 100 and 1,000 ports,
 and 8 concurrent writers on one port. Writes reStructuredText tables to
 ``doc/source/performance-results.inc`` (or ``--output``).
 
-Run with the project venv against a running ``tools/devcloud``:
+Run with the project venv; the local cloud of ``tools/devcloud`` is started
+if it is not running:
 
     .venv/bin/python tools/benchmark.py [--runs 10] [--sizes 10,100,1000]
 """
@@ -62,9 +63,10 @@ def startup(python: str, runs: int, release: str | None = None,
             if name == 'this tree':
                 added.update(data['added'])
     foreign = sorted(m for m in added if not m.startswith('osc_portsec'))
-    rows = [['modules added outside osc_portsec', f'{len(foreign)} '
-             f'{", ".join(foreign)}'.strip()],
-            ['osc_portsec modules added', len(added) - len(foreign)]]
+    rows: list[list[Any]] = [
+        ['modules added outside osc_portsec', f'{len(foreign)} '
+         f'{", ".join(foreign)}'.strip()],
+        ['osc_portsec modules added', len(added) - len(foreign)]]
     for name, times in timings.items():
         rows.append([f'import time of {name}, median of {runs} (min, max)',
                      f'{statistics.median(times):.2f} ms '
@@ -189,7 +191,8 @@ def contention(cloud: harness.Cloud, net: str, writers: int = 8) -> str:
         ]
         codes = [p.wait(timeout=300) for p in procs]
         for p in procs:
-            p.stderr.close()
+            if p.stderr:
+                p.stderr.close()
         statuses = [status for method, _, status in
                     harness.requests_since(offset) if method == 'PUT']
         kept = len(cloud.json('port', 'show', port['id'])

@@ -1,5 +1,9 @@
 """HTTP to the local cloud's Keystone and Neutron (urllib, JSON)."""
+
+from __future__ import annotations
+
 import json
+from typing import Any
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -8,7 +12,8 @@ from localcloud import config
 from localcloud.config import DevcloudError
 
 
-def http(method, url, body=None, token=None, timeout=30):
+def http(method: str, url: str, body: Any = None, token: str | None = None,
+         timeout: float = 30) -> tuple[int, Any, Any]:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header('Accept', 'application/json')
@@ -21,7 +26,8 @@ def http(method, url, body=None, token=None, timeout=30):
         return resp.status, resp.headers, (json.loads(raw) if raw else None)
 
 
-def get_token(user, password, project, timeout=30):
+def get_token(user: str, password: str, project: str,
+              timeout: float = 30) -> str:
     body = {'auth': {
         'identity': {'methods': ['password'], 'password': {'user': {
             'name': user, 'domain': {'id': 'default'},
@@ -32,7 +38,7 @@ def get_token(user, password, project, timeout=30):
     return headers['X-Subject-Token']
 
 
-def describe(e):
+def describe(e: BaseException) -> str:
     if isinstance(e, urllib.error.HTTPError):
         return 'HTTP %d from %s' % (e.code, e.url)
     if isinstance(e, urllib.error.URLError):
@@ -40,10 +46,10 @@ def describe(e):
     return '%s: %s' % (type(e).__name__, e)
 
 
-_ADMIN_TOKEN = []
+_ADMIN_TOKEN: list[str] = []
 
 
-def admin_api(method, path, body=None):
+def admin_api(method: str, path: str, body: Any = None) -> Any:
     """A Neutron request as the cloud's admin; the decoded answer."""
     if not _ADMIN_TOKEN:
         _ADMIN_TOKEN.append(get_token('admin', config.ADMIN_PASSWORD,
@@ -52,7 +58,7 @@ def admin_api(method, path, body=None):
                 _ADMIN_TOKEN[0])[2]
 
 
-def find_port(ref):
+def find_port(ref: str) -> dict[str, Any]:
     """The Neutron port with this ID or (unique) name."""
     try:
         return admin_api('GET', '/v2.0/ports/' + ref)['port']

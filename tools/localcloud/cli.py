@@ -45,8 +45,12 @@ Python standard library only (the package tools/localcloud); the cloud
 itself runs from $DEVCLOUD_DIR/venv, installed from
 tools/devcloud-constraints.txt.
 """
+
+from __future__ import annotations
+
 import argparse
 import sys
+from typing import Any, NoReturn
 
 from localcloud import commands
 from localcloud import config
@@ -74,13 +78,14 @@ class Parser(argparse.ArgumentParser):
     (``usage_error``).
     """
 
-    def __init__(self, *args, usage_error=None, **kwargs):
+    def __init__(self, *args: Any, usage_error: str | None = None,
+                 **kwargs: Any) -> None:
         kwargs.setdefault('formatter_class',
                           argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
         self.usage_error = usage_error
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         if self.usage_error:
             raise DevcloudError(self.usage_error)
         sys.stderr.write(__doc__)
@@ -88,7 +93,7 @@ class Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def vm_parser(verbs):
+def vm_parser(verbs: Any) -> None:
     vm = verbs.add_parser('vm', help='VMs: network namespaces on ports',
                           usage_error='vm: give create, delete, list or exec')
     sub = vm.add_subparsers(dest='vm_verb', required=True,
@@ -108,7 +113,7 @@ def vm_parser(verbs):
                        'name', metavar='NAME')
 
 
-def parser():
+def parser() -> Parser:
     top = Parser(prog='tools/devcloud', description=__doc__,
                  add_help=False)
     top.add_argument('-h', '--help', action='help',
@@ -130,7 +135,7 @@ def parser():
     return top
 
 
-def split_exec(argv):
+def split_exec(argv: list[str]) -> tuple[list[str], list[str] | None]:
     """``vm exec NAME -- CMD...``: the arguments before ``--``, and CMD."""
     if argv[:2] != ['vm', 'exec']:
         return argv, None
@@ -140,17 +145,17 @@ def split_exec(argv):
     return argv[:at], argv[at + 1:]
 
 
-def run_vm(args, cmd):
+def run_vm(args: argparse.Namespace, cmd: list[str] | None) -> int:
     if args.vm_verb == 'create':
         return vms.vm_create(args.name, args.port)
     if args.vm_verb == 'delete':
         return vms.vm_delete(args.name)
     if args.vm_verb == 'list':
         return vms.vm_list()
-    return vms.vm_exec(args.name, cmd)
+    return vms.vm_exec(args.name, cmd or [])
 
 
-def dispatch(top, argv):
+def dispatch(top: Parser, argv: list[str]) -> int:
     argv, cmd = split_exec(argv)
     args, extra = top.parse_known_args(argv)
     if extra:
@@ -173,7 +178,7 @@ def dispatch(top, argv):
                               args.profile or 'default')
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         return dispatch(parser(), argv)

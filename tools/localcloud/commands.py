@@ -3,7 +3,11 @@
 Each returns the exit status; failures the user can act on are raised as
 DevcloudError (exit 1).
 """
+
+from __future__ import annotations
+
 import os
+import subprocess
 import time
 
 from localcloud import config
@@ -15,7 +19,7 @@ from localcloud import services
 from localcloud import vms
 
 
-def first_start(api_only, profile_name):
+def first_start(api_only: bool, profile_name: str) -> int:
     try:
         provision.provision(
             api_only or os.environ.get('DEVCLOUD_API_ONLY') == '1',
@@ -29,7 +33,7 @@ def first_start(api_only, profile_name):
     return 0
 
 
-def switch_profile(profile_name):
+def switch_profile(profile_name: str) -> None:
     """Neutron reads its configuration once: restart it (only it)."""
     if services.running_pid('neutron') is not None:
         services.stop_service('neutron', quiet=True)
@@ -38,7 +42,7 @@ def switch_profile(profile_name):
     profiles.write_profile(profile_name)
 
 
-def ensure_dataplane():
+def ensure_dataplane() -> None:
     # A state dir provisioned before a package joined the list gets it
     # now (nothing is run when every binary is there).
     dataplane.ensure_packages()
@@ -49,11 +53,11 @@ def ensure_dataplane():
         raise
 
 
-def start_services(wanted):
+def start_services(wanted: list[str]) -> None:
     """Launch what is not running and wait until each one is healthy."""
     services.check_ports(wanted)
     deadline = time.time() + config.START_TIMEOUT
-    procs = {}
+    procs: dict[str, subprocess.Popen] = {}
     for svc in wanted:
         if services.running_pid(svc) is None:
             procs[svc] = services.launch(svc)
@@ -71,7 +75,8 @@ def start_services(wanted):
         raise
 
 
-def cmd_start(only=None, api_only=False, profile_name='default'):
+def cmd_start(only: str | None = None, api_only: bool = False,
+              profile_name: str = 'default') -> int:
     os.makedirs(config.STATE, exist_ok=True)
     provision.check_ports_file()
     if (os.path.exists(config.PROVISIONED) and api_only and
@@ -97,7 +102,7 @@ def cmd_start(only=None, api_only=False, profile_name='default'):
     return 0
 
 
-def cmd_stop(only=None):
+def cmd_stop(only: str | None = None) -> int:
     # Neutron first: it depends on keystone.
     services.stop_services([only] if only else ['neutron', 'keystone'])
     if only is None:
@@ -105,7 +110,7 @@ def cmd_stop(only=None):
     return 0
 
 
-def dataplane_status():
+def dataplane_status() -> bool:
     ok = True
     for name, pid in dataplane.dp_pids().items():
         if pid:
@@ -125,7 +130,7 @@ def dataplane_status():
     return ok
 
 
-def service_status(svc):
+def service_status(svc: str) -> bool:
     pid = services.running_pid(svc)
     if pid is None:
         print('%s: stopped' % svc)
@@ -139,7 +144,7 @@ def service_status(svc):
     return ok
 
 
-def cmd_status(only=None):
+def cmd_status(only: str | None = None) -> int:
     ok_all = True
     if only is None:
         print('mode: %s' % (config.mode() or 'not provisioned'))
@@ -151,7 +156,7 @@ def cmd_status(only=None):
     return 0 if ok_all else 1
 
 
-def cmd_reset(only=None):
+def cmd_reset(only: str | None = None) -> int:
     if not os.path.exists(config.PROVISIONED):
         return cmd_start()
     cmd_stop()
@@ -160,14 +165,14 @@ def cmd_reset(only=None):
     return cmd_start()
 
 
-def cmd_env(only=None):
+def cmd_env(only: str | None = None) -> int:
     print(config.env_line())
     print('# devcloud profile: %s'
           % profiles.describe_profile(profiles.profile()))
     return 0
 
 
-def cmd_destroy(only=None):
+def cmd_destroy(only: str | None = None) -> int:
     services.stop_services(['neutron', 'keystone'], quiet=True)
     dataplane.stop_dataplane(quiet=True)
     provision.wipe_state(keep_venv=True)

@@ -1,4 +1,7 @@
 """The configuration files of Keystone, Neutron and the clouds.yaml."""
+
+from __future__ import annotations
+
 import os
 
 from localcloud import config
@@ -153,13 +156,13 @@ CLOUD = """\
 """
 
 
-def write(path, text):
+def write(path: str, text: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         f.write(text)
 
 
-def neutron_conf(dataplane):
+def neutron_conf(dataplane: bool) -> str:
     # ML2/OVN needs no message bus (transport_url fake://); its maintenance
     # worker needs a router plugin (get_floatingips), so ovn-router is on.
     database = (config.mysql_url() if dataplane
@@ -174,7 +177,7 @@ def neutron_conf(dataplane):
         password=config.NEUTRON_PASSWORD, service_auth=service_auth)
 
 
-def clouds_yaml():
+def clouds_yaml() -> str:
     clouds = ''.join(
         CLOUD.format(user=user, password=password,
                      keystone=config.keystone_url())
@@ -184,7 +187,7 @@ def clouds_yaml():
             '%s.\nclouds:\n%s' % (config.HOST, clouds))
 
 
-def write_configs(dataplane=False):
+def write_configs(dataplane: bool = False) -> None:
     etc = config.ETC
     write(os.path.join(etc, 'keystone', 'keystone.conf'),
           KEYSTONE_CONF.format(log=config.LOG, data=config.DATA,

@@ -5,6 +5,9 @@ Everything is read from the environment once, when the module is imported
 DEVCLOUD_PAGE_SIZE); every file, socket and process of the cloud is
 private to the state dir.
 """
+
+from __future__ import annotations
+
 import hashlib
 import os
 
@@ -69,27 +72,27 @@ class DevcloudError(Exception):
     """A failure the user can act on: printed as one ``ERROR:`` line."""
 
 
-def say(msg):
+def say(msg: str) -> None:
     print('devcloud: ' + msg, flush=True)
 
 
-def port_of(svc):
+def port_of(svc: str) -> int:
     return KEYSTONE_PORT if svc == 'keystone' else NEUTRON_PORT
 
 
-def keystone_url():
+def keystone_url() -> str:
     return 'http://%s:%d' % (HOST, KEYSTONE_PORT)
 
 
-def neutron_url():
+def neutron_url() -> str:
     return 'http://%s:%d' % (HOST, NEUTRON_PORT)
 
 
-def venv_bin(name):
+def venv_bin(name: str) -> str:
     return os.path.join(VENV, 'bin', name)
 
 
-def mode():
+def mode() -> str | None:
     """'dataplane' or 'api-only', as provisioned (None before that)."""
     try:
         with open(MODE_FILE) as f:
@@ -99,10 +102,10 @@ def mode():
         return 'api-only' if os.path.exists(PROVISIONED) else None
 
 
-def env_line():
+def env_line() -> str:
     return 'export OS_CLIENT_CONFIG_FILE=%s' % CLOUDS_YAML
 
 
-def mysql_url():
+def mysql_url() -> str:
     return ('mysql+pymysql://root@/neutron?unix_socket=%s&charset=utf8mb4'
             % MYSQL_SOCK)

@@ -3,6 +3,9 @@
 Every file, socket and process is private to the state dir; the
 namespaces and interfaces the kernel sees are tagged with it.
 """
+
+from __future__ import annotations
+
 import os
 import subprocess
 
@@ -27,7 +30,7 @@ SCHEMAS = (('ovs', 'conf.db', '/usr/share/openvswitch/vswitch.ovsschema'),
            ('ovn', 'ovnsb_db.db', '/usr/share/ovn/ovn-sb.ovsschema'))
 
 
-def dataplane_unavailable():
+def dataplane_unavailable() -> str | None:
     """Why the data plane cannot run here, or None if it can."""
     if os.environ.get('DEVCLOUD_API_ONLY') == '1':
         return 'DEVCLOUD_API_ONLY=1 asks for the API-only cloud'
@@ -47,7 +50,7 @@ def dataplane_unavailable():
     return None
 
 
-def ensure_packages():
+def ensure_packages() -> None:
     missing = sorted({pkg for binary, pkg in PACKAGES
                       if not system.which(binary)})
     if not missing:
@@ -66,12 +69,13 @@ def ensure_packages():
                + missing, alog, 'apt-get install', env)
 
 
-def vsctl(*args, check=True):
+def vsctl(*args: str, check: bool = True) -> str:
     return system.sh(['ovs-vsctl', '--db=unix:%s/db.sock' % config.OVS_RUN,
                       '--timeout=20'] + list(args), check=check)
 
 
-def _daemon(name, rundir, argv, ctl=True):
+def _daemon(name: str, rundir: str, argv: list[str],
+            ctl: bool = True) -> tuple[str, list[str], str]:
     pid = os.path.join(rundir, name + '.pid')
     argv = argv + ['--pidfile=' + pid,
                    '--log-file=' + os.path.join(config.LOG, name + '.log'),
@@ -81,7 +85,7 @@ def _daemon(name, rundir, argv, ctl=True):
     return name, argv, pid
 
 
-def daemon_table():
+def daemon_table() -> list[tuple[str, list[str], str]]:
     """(name, argv, pidfile) of the OVS/OVN daemons, in start order."""
     ovs_run, ovn_run = config.OVS_RUN, config.OVN_RUN
     ovs = 'unix:%s/db.sock' % ovs_run
@@ -107,14 +111,14 @@ def daemon_table():
     ]
 
 
-def dp_pids():
+def dp_pids() -> dict[str, int | None]:
     pids = {'mariadb': mariadb.pid()}
     for name, _, pidfile_ in daemon_table():
         pids[name] = system.pid_of_file(pidfile_)
     return pids
 
 
-def fresh_databases():
+def fresh_databases() -> None:
     """Empty OVS and OVN databases; Neutron's copied from the snapshot."""
     for d in (config.OVS_RUN, config.OVN_RUN, config.OVS_DB, config.OVN_DB,
               config.LOG, config.VMS):
@@ -129,7 +133,7 @@ def fresh_databases():
         system.sh(['ovsdb-tool', 'create', db, schema])
 
 
-def chassis_and_bridge():
+def chassis_and_bridge() -> None:
     """The local chassis in OVN, and its integration bridge."""
     vsctl('set', 'open_vswitch', '.',
           'external_ids:system-id=' + config.CHASSIS,
@@ -145,7 +149,7 @@ def chassis_and_bridge():
           'other-config:disable-in-band=true')
 
 
-def start_dataplane():
+def start_dataplane() -> bool:
     """Start MariaDB (from the pristine copy), OVS and OVN, fresh."""
     pids = dp_pids()
     if all(pids.values()):
@@ -168,7 +172,7 @@ def start_dataplane():
     return True
 
 
-def our_namespaces():
+def our_namespaces() -> list[str]:
     try:
         names = os.listdir('/run/netns')
     except OSError:
@@ -176,7 +180,7 @@ def our_namespaces():
     return sorted(n for n in names if n.startswith(config.NS_PREFIX))
 
 
-def our_links(ns=None):
+def our_links(ns: str | None = None) -> list[str]:
     """Our interfaces in the root namespace, or in ``ns``."""
     where = ['-n', ns] if ns else []
     out = system.sh(['ip'] + where + ['-o', 'link', 'show'],
@@ -191,7 +195,7 @@ def our_links(ns=None):
     return links
 
 
-def stop_dataplane(quiet=False):
+def stop_dataplane(quiet: bool = False) -> None:
     for ns in our_namespaces():
         system.sh(['ip', 'netns', 'del', ns], check=False)
     if os.path.isdir(config.VMS):
@@ -208,7 +212,7 @@ def stop_dataplane(quiet=False):
                    'removed')
 
 
-def chassis_registered():
+def chassis_registered() -> bool:
     chassis = system.sh(['ovn-sbctl',
                          '--db=unix:%s/ovnsb_db.sock' % config.OVN_RUN,
                          '--timeout=5', '--bare', '--columns=name', 'list',

@@ -1,16 +1,21 @@
 """Keystone's projects, users, roles and Neutron's endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from localcloud import api
 from localcloud import config
 
 
-def create_keystone_resources():
+def create_keystone_resources() -> None:
     k = config.keystone_url() + '/v3'
     tok = api.get_token('admin', config.ADMIN_PASSWORD, 'admin')
 
-    def post(path, key, obj):
+    def post(path: str, key: str, obj: dict[str, Any]) -> str:
         return api.http('POST', k + path, {key: obj}, tok)[2][key]['id']
 
-    def role_id(name):
+    def role_id(name: str) -> str:
         roles = api.http('GET', k + '/roles?name=' + name,
                          token=tok)[2]['roles']
         if roles:

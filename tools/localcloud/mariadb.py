@@ -4,6 +4,9 @@ The schema is migrated once at provisioning into a pristine data dir, which
 each start copies: Neutron starts from the migrated snapshot and OVN from
 empty databases, so the two always agree.
 """
+
+from __future__ import annotations
+
 import os
 import shutil
 import subprocess
@@ -15,14 +18,14 @@ from localcloud import services
 from localcloud import system
 
 
-def pid():
+def pid() -> int | None:
     return system.pid_of_file(config.MYSQL_PID)
 
 
-def start_mariadb(datadir):
+def start_mariadb(datadir: str) -> None:
     os.makedirs(config.RUN, exist_ok=True)
     log = os.path.join(config.LOG, 'mariadb.log')
-    cmd = [system.which('mariadbd'), '--no-defaults', '--datadir=' + datadir,
+    cmd = [system.need('mariadbd'), '--no-defaults', '--datadir=' + datadir,
            '--socket=' + config.MYSQL_SOCK, '--pid-file=' + config.MYSQL_PID,
            '--skip-networking', '--skip-grant-tables',
            '--log-error=' + log,
@@ -37,7 +40,7 @@ def start_mariadb(datadir):
         if p.poll() is not None:
             raise DevcloudError('mariadbd exited (code %s); tail of %s:\n%s'
                                 % (p.returncode, log, system.tail(log)))
-        if subprocess.call([system.which('mariadb-admin'), '--no-defaults',
+        if subprocess.call([system.need('mariadb-admin'), '--no-defaults',
                             '--socket=' + config.MYSQL_SOCK, 'ping'],
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL) == 0:
@@ -46,15 +49,15 @@ def start_mariadb(datadir):
     raise DevcloudError('mariadbd did not answer within 60 s; see %s' % log)
 
 
-def stop_mariadb():
+def stop_mariadb() -> None:
     system.kill_and_wait([pid()], timeout=30)
 
 
-def provision_neutron_mysql(plog):
+def provision_neutron_mysql(plog: str) -> None:
     """Migrate Neutron's schema once on MariaDB; keep the data dir."""
     build = config.MYSQL_PRISTINE + '.build'
     shutil.rmtree(build, ignore_errors=True)
-    cmd = [system.which('mariadb-install-db'), '--no-defaults',
+    cmd = [system.need('mariadb-install-db'), '--no-defaults',
            '--datadir=' + build,
            '--auth-root-authentication-method=normal', '--skip-test-db']
     if os.geteuid() == 0:
@@ -62,7 +65,7 @@ def provision_neutron_mysql(plog):
     system.run(cmd, plog, 'mariadb-install-db', system.dp_env())
     start_mariadb(build)
     try:
-        system.run([system.which('mariadb'), '--no-defaults',
+        system.run([system.need('mariadb'), '--no-defaults',
                     '--socket=' + config.MYSQL_SOCK,
                     '-e', 'CREATE DATABASE neutron CHARACTER SET utf8mb4'],
                    plog, 'create the neutron database')
@@ -82,7 +85,7 @@ def provision_neutron_mysql(plog):
     os.replace(build, config.MYSQL_PRISTINE)
 
 
-def fresh_copy():
+def fresh_copy() -> None:
     """Neutron's data dir, copied anew from the migrated snapshot."""
     shutil.rmtree(config.MYSQL_DIR, ignore_errors=True)
     shutil.copytree(config.MYSQL_PRISTINE, config.MYSQL_DIR)

@@ -4,12 +4,15 @@ Each profile is a real Neutron configuration: options written to
 etc/neutron/profile.conf (read after neutron.conf and ml2_conf.ini, so they
 win), and API extensions Neutron unloads at start.
 """
+
+from __future__ import annotations
+
 import os
 
 from localcloud import conffiles
 from localcloud import config
 
-PROFILES = {
+PROFILES: dict[str, tuple[str, tuple[str, ...]]] = {
     'default': ('', ()),
     'no-port-security': ('[ml2]\nextension_drivers =\n', ()),
     'no-security-groups': (
@@ -24,7 +27,7 @@ PROFILES = {
 }
 
 
-def profile():
+def profile() -> str:
     """The profile Neutron runs (or last ran) with; 'default' before any."""
     try:
         with open(config.PROFILE_FILE) as f:
@@ -34,16 +37,16 @@ def profile():
     return name if name in PROFILES else 'default'
 
 
-def unloaded_extensions():
+def unloaded_extensions() -> tuple[str, ...]:
     """The API extensions Neutron unloads under the current profile."""
     return PROFILES[profile()][1]
 
 
-def profile_conf():
+def profile_conf() -> str:
     return os.path.join(config.ETC, 'neutron', config.PROFILE_CONF)
 
 
-def write_profile(name):
+def write_profile(name: str) -> None:
     """Write the profile's Neutron options; Neutron reads them at start."""
     conffiles.write(profile_conf(),
                     '# Written by tools/devcloud: profile %s\n%s'
@@ -51,7 +54,7 @@ def write_profile(name):
     conffiles.write(config.PROFILE_FILE, name + '\n')
 
 
-def describe_profile(name):
+def describe_profile(name: str) -> str:
     options, unloaded = PROFILES[name]
     if name == profile():
         # What Neutron was started with (DEVCLOUD_PAGE_SIZE may differ in

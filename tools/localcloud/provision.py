@@ -3,6 +3,9 @@
 A provisioned state dir keeps pristine copies of its databases, so that
 ``reset`` can put the cloud back as it was.
 """
+
+from __future__ import annotations
+
 import grp
 import hashlib
 import json
@@ -25,12 +28,12 @@ from localcloud import services
 from localcloud import system
 
 
-def constraints_hash():
+def constraints_hash() -> str:
     with open(config.CONSTRAINTS, 'rb') as f:
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def ensure_venv():
+def ensure_venv() -> None:
     marker = os.path.join(config.VENV, '.devcloud-constraints.sha256')
     want = constraints_hash()
     try:
@@ -55,7 +58,7 @@ def ensure_venv():
         f.write(want + '\n')
 
 
-def check_ports_file():
+def check_ports_file() -> None:
     want = {'keystone': config.KEYSTONE_PORT, 'neutron': config.NEUTRON_PORT}
     try:
         with open(config.PORTS_FILE) as f:
@@ -68,7 +71,7 @@ def check_ports_file():
             'run `tools/devcloud destroy` first' % (config.STATE, have, want))
 
 
-def wipe_state(keep_venv=True):
+def wipe_state(keep_venv: bool = True) -> None:
     if not os.path.isdir(config.STATE):
         return
     for name in os.listdir(config.STATE):
@@ -81,13 +84,13 @@ def wipe_state(keep_venv=True):
             os.unlink(path)
 
 
-def sqlite_dbs():
+def sqlite_dbs() -> tuple[str, ...]:
     if config.mode() == 'dataplane':
         return ('keystone.sqlite',)   # Neutron's is MariaDB's data dir
     return ('keystone.sqlite', 'neutron.sqlite')
 
 
-def snapshot_dbs():
+def snapshot_dbs() -> None:
     os.makedirs(config.PRISTINE, exist_ok=True)
     for name in sqlite_dbs():
         src = sqlite3.connect(os.path.join(config.DATA, name))
@@ -100,7 +103,7 @@ def snapshot_dbs():
                    os.path.join(config.PRISTINE, name))
 
 
-def restore_dbs():
+def restore_dbs() -> None:
     for name in sqlite_dbs():
         for suffix in ('-journal', '-wal', '-shm'):
             try:
@@ -113,7 +116,7 @@ def restore_dbs():
                    os.path.join(config.DATA, name))
 
 
-def new_state(dataplane_mode, profile_name):
+def new_state(dataplane_mode: bool, profile_name: str) -> None:
     """An empty state dir: its mode, directories, ports and configuration."""
     services.stop_services(config.SERVICES, quiet=True)
     dataplane.stop_dataplane(quiet=True)
@@ -136,7 +139,7 @@ def new_state(dataplane_mode, profile_name):
     profiles.write_profile(profile_name)
 
 
-def databases(dataplane_mode, plog):
+def databases(dataplane_mode: bool, plog: str) -> None:
     """Keystone's database and keys, and Neutron's database."""
     kconf = os.path.join(config.ETC, 'keystone', 'keystone.conf')
     kenv = services.server_env('keystone')
@@ -174,7 +177,7 @@ def databases(dataplane_mode, plog):
     config.say('keystone database ready')
 
 
-def first_start():
+def first_start() -> None:
     """Both services up, Keystone's resources made, databases saved."""
     deadline = time.time() + config.START_TIMEOUT
     procs = {'keystone': services.launch('keystone')}
@@ -196,7 +199,8 @@ def first_start():
         f.write(time.strftime('%Y-%m-%dT%H:%M:%S\n'))
 
 
-def provision(api_only=False, profile_name='default'):
+def provision(api_only: bool = False,
+              profile_name: str = 'default') -> None:
     why = ('asked for with --api-only' if api_only
            else dataplane.dataplane_unavailable())
     dataplane_mode = why is None

@@ -1,10 +1,14 @@
 """Keystone and the Neutron API: gunicorn servers, their health, their end."""
+
+from __future__ import annotations
+
 import errno
 import os
 import signal
 import socket
 import subprocess
 import time
+from typing import Iterable
 
 from localcloud import api
 from localcloud import config
@@ -15,7 +19,7 @@ from localcloud import system
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
-def server_env(svc):
+def server_env(svc: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
     env['PYTHONUNBUFFERED'] = '1'
     if svc == 'keystone':
@@ -32,11 +36,11 @@ def server_env(svc):
     return env
 
 
-def pidfile(svc):
+def pidfile(svc: str) -> str:
     return os.path.join(config.RUN, svc + '.pid')
 
 
-def is_ours(pid, svc):
+def is_ours(pid: int, svc: str) -> bool:
     """True if pid is alive and is the gunicorn we started for svc.
 
     gunicorn rewrites its process title (setproctitle, which also clobbers
@@ -56,7 +60,7 @@ def is_ours(pid, svc):
             ('devcloud-' + svc).encode() in cmdline)
 
 
-def running_pid(svc):
+def running_pid(svc: str) -> int | None:
     try:
         with open(pidfile(svc)) as f:
             pid = int(f.read().strip())
@@ -65,7 +69,7 @@ def running_pid(svc):
     return pid if is_ours(pid, svc) else None
 
 
-def port_free(port):
+def port_free(port: int) -> bool:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -79,7 +83,7 @@ def port_free(port):
         s.close()
 
 
-def check_ports(svcs):
+def check_ports(svcs: Iterable[str]) -> None:
     """Refuse to go on if a port we need is held by something not ours."""
     for svc in svcs:
         if running_pid(svc) is not None:
@@ -92,7 +96,7 @@ def check_ports(svcs):
                 % (config.HOST, port, svc, config.STATE, svc.upper()))
 
 
-def launch(svc):
+def launch(svc: str) -> subprocess.Popen:
     """Start one service's gunicorn in the background (no health wait)."""
     check_ports([svc])
     os.makedirs(config.RUN, exist_ok=True)
@@ -123,20 +127,20 @@ def launch(svc):
     return p
 
 
-def forget(svc):
+def forget(svc: str) -> None:
     try:
         os.unlink(pidfile(svc))
     except OSError:
         pass
 
 
-def stop_service(svc, quiet=False):
+def stop_service(svc: str, quiet: bool = False) -> None:
     stop_services([svc], quiet)
 
 
-def stop_services(svcs, quiet=False):
+def stop_services(svcs: Iterable[str], quiet: bool = False) -> None:
     """Stop the given services together: SIGTERM, wait, SIGKILL fallback."""
-    members = set()
+    members: set[int] = set()
     stopping = []
     for svc in svcs:
         pid = running_pid(svc)
@@ -165,7 +169,7 @@ def stop_services(svcs, quiet=False):
             config.say('%s stopped' % svc)
 
 
-def keystone_healthy(timeout=10):
+def keystone_healthy(timeout: float = 10) -> tuple[bool, str]:
     try:
         api.get_token('admin', config.ADMIN_PASSWORD, 'admin',
                       timeout=timeout)
@@ -174,7 +178,7 @@ def keystone_healthy(timeout=10):
         return False, api.describe(e)
 
 
-def neutron_healthy(timeout=10):
+def neutron_healthy(timeout: float = 10) -> tuple[bool, str]:
     try:
         tokens = [api.get_token(u, p, u, timeout=timeout)
                   for u, p in (('admin', config.ADMIN_PASSWORD),
@@ -187,13 +191,14 @@ def neutron_healthy(timeout=10):
         return False, api.describe(e)
 
 
-def healthy(svc, timeout=10):
+def healthy(svc: str, timeout: float = 10) -> tuple[bool, str]:
     """(True, '') or (False, why) for one service."""
     check = keystone_healthy if svc == 'keystone' else neutron_healthy
     return check(timeout=timeout)
 
 
-def wait_healthy(svc, procs, deadline):
+def wait_healthy(svc: str, procs: dict[str, subprocess.Popen],
+                 deadline: float) -> None:
     """Wait until svc answers authenticated requests, or fail loudly."""
     why = ''
     log = os.path.join(config.LOG, svc + '.log')

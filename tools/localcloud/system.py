@@ -1,9 +1,13 @@
 """Running programs for the local cloud: commands, daemons, their ends."""
+
+from __future__ import annotations
+
 import os
 import shutil
 import signal
 import subprocess
 import time
+from typing import Callable, Iterable
 
 from localcloud import config
 from localcloud.config import DevcloudError
@@ -11,7 +15,7 @@ from localcloud.config import DevcloudError
 SBIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 
-def tail(path, n=30):
+def tail(path: str, n: int = 30) -> str:
     try:
         with open(path, 'rb') as f:
             f.seek(0, os.SEEK_END)
@@ -22,12 +26,13 @@ def tail(path, n=30):
     return '\n'.join('    ' + line for line in lines[-n:])
 
 
-def failed(what, rc, logpath):
+def failed(what: str, rc: int, logpath: str) -> DevcloudError:
     return DevcloudError('%s failed (exit %d); tail of %s:\n%s'
                          % (what, rc, logpath, tail(logpath)))
 
 
-def run(cmd, logpath, what, env=None):
+def run(cmd: list[str], logpath: str, what: str,
+        env: dict[str, str] | None = None) -> None:
     """Run a command, appending its output to logpath; raise on failure."""
     with open(logpath, 'ab') as logf:
         logf.write(('\n$ %s\n' % ' '.join(cmd)).encode())
@@ -39,7 +44,8 @@ def run(cmd, logpath, what, env=None):
         raise failed(what, rc, logpath)
 
 
-def spawn(cmd, logpath, env=None):
+def spawn(cmd: list[str], logpath: str,
+          env: dict[str, str] | None = None) -> subprocess.Popen:
     logf = open(logpath, 'ab')
     logf.write(('\n$ %s\n' % ' '.join(cmd)).encode())
     logf.flush()
@@ -49,14 +55,14 @@ def spawn(cmd, logpath, env=None):
     return p
 
 
-def wait_all(procs):
+def wait_all(procs: list[tuple[str, subprocess.Popen, str]]) -> None:
     for what, p, logpath in procs:
         rc = p.wait()
         if rc != 0:
             raise failed(what, rc, logpath)
 
 
-def alive(pid):
+def alive(pid: int) -> bool:
     """True if pid exists and is not a zombie."""
     try:
         with open('/proc/%d/stat' % pid) as f:
@@ -65,7 +71,7 @@ def alive(pid):
         return False
 
 
-def group_pids(pgid):
+def group_pids(pgid: int) -> list[int]:
     """PIDs (zombies included) whose process group is pgid."""
     pids = []
     for entry in os.listdir('/proc'):
@@ -81,7 +87,7 @@ def group_pids(pgid):
     return pids
 
 
-def signal_all(pids, sig):
+def signal_all(pids: Iterable[int], sig: int) -> None:
     for p in pids:
         try:
             os.kill(p, sig)
@@ -89,27 +95,38 @@ def signal_all(pids, sig):
             pass
 
 
-def wait_gone(pids, timeout, gone=lambda p: not alive(p)):
+def wait_gone(pids: Iterable[int], timeout: float,
+              gone: Callable[[int], bool] = lambda p: not alive(p)) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline and not all(gone(p) for p in pids):
         time.sleep(0.05)
 
 
-def kill_and_wait(pids, timeout=15):
+def kill_and_wait(pids: Iterable[int | None], timeout: float = 15) -> None:
     """SIGTERM, wait up to ``timeout`` s, then SIGKILL what is left."""
-    pids = [p for p in pids if p]
-    signal_all(pids, signal.SIGTERM)
-    wait_gone(pids, timeout)
-    signal_all([p for p in pids if alive(p)], signal.SIGKILL)
-    wait_gone(pids, 5)
+    live = [p for p in pids if p]
+    signal_all(live, signal.SIGTERM)
+    wait_gone(live, timeout)
+    signal_all([p for p in live if alive(p)], signal.SIGKILL)
+    wait_gone(live, 5)
 
 
-def which(name):
+def which(name: str) -> str | None:
     return shutil.which(name,
                         path=SBIN_PATH + ':' + os.environ.get('PATH', ''))
 
 
-def dp_env():
+def need(name: str) -> str:
+    """The path of a program the data plane needs."""
+    path = which(name)
+    if path is None:
+        raise DevcloudError('%s is not installed; `tools/devcloud start` '
+                            'installs the packages the data plane needs'
+                            % name)
+    return path
+
+
+def dp_env() -> dict[str, str]:
     """The environment of the OVS and OVN tools: private run/db dirs."""
     env = dict(os.environ)
     env['PATH'] = SBIN_PATH + ':' + env.get('PATH', '')
@@ -122,7 +139,8 @@ def dp_env():
     return env
 
 
-def sh(cmd, what=None, check=True, timeout=60):
+def sh(cmd: list[str], what: str | None = None, check: bool = True,
+       timeout: float = 60) -> str:
     """Run a short system command; its output, or raise with its stderr."""
     p = subprocess.run(cmd, capture_output=True, text=True, env=dp_env(),
                        timeout=timeout, stdin=subprocess.DEVNULL)
@@ -133,7 +151,7 @@ def sh(cmd, what=None, check=True, timeout=60):
     return p.stdout
 
 
-def pid_of_file(path):
+def pid_of_file(path: str) -> int | None:
     """The PID in path if that process is alive and one of ours."""
     try:
         with open(path) as f:

@@ -4,11 +4,15 @@ A VM is an OVS internal port carrying the Neutron port's ID, moved into a
 namespace of its own with the port's MAC and addresses; binding the port
 to the local chassis makes ovn-controller claim it.
 """
+
+from __future__ import annotations
+
 import json
 import os
 import re
 import sys
 import time
+from typing import Any
 
 from localcloud import api
 from localcloud import config
@@ -19,8 +23,8 @@ from localcloud import system
 NAME = re.compile(r'[a-z0-9][a-z0-9-]{0,39}')
 
 
-def vm_records():
-    recs = {}
+def vm_records() -> dict[str, dict[str, Any]]:
+    recs: dict[str, dict[str, Any]] = {}
     if os.path.isdir(config.VMS):
         for name in os.listdir(config.VMS):
             try:
@@ -31,7 +35,7 @@ def vm_records():
     return recs
 
 
-def require_dataplane():
+def require_dataplane() -> None:
     if config.mode() != 'dataplane':
         raise DevcloudError('VMs need the data-plane cloud; this one (%s) '
                             'is API only' % config.STATE)
@@ -40,11 +44,11 @@ def require_dataplane():
                             '`tools/devcloud start`')
 
 
-def netns(ns, *cmd):
+def netns(ns: str, *cmd: str) -> str:
     return system.sh(['ip', 'netns', 'exec', ns] + list(cmd))
 
 
-def record(name, port):
+def record(name: str, port: dict[str, Any]) -> dict[str, Any]:
     """What the VM of ``port`` will be: namespace, interface, addresses."""
     addrs = []
     for fip in port['fixed_ips']:
@@ -58,7 +62,7 @@ def record(name, port):
             'mac': port['mac_address'], 'addresses': addrs}
 
 
-def plug(rec):
+def plug(rec: dict[str, Any]) -> None:
     """The port's OVS interface, moved into the VM's namespace."""
     ifname = rec['interface']
     system.sh(['ip', 'netns', 'add', rec['namespace']])
@@ -76,7 +80,7 @@ def plug(rec):
                rec['namespace']])
 
 
-def configure(rec, mtu):
+def configure(rec: dict[str, Any], mtu: int) -> None:
     """Inside the namespace: sysctls, the port's MAC, MTU and addresses."""
     ns, ifname, addrs = rec['namespace'], rec['interface'], rec['addresses']
     flag = '0' if any(':' in a for a in addrs) else '1'
@@ -95,7 +99,7 @@ def configure(rec, mtu):
     netns(ns, 'ip', 'link', 'set', ifname, 'up')
 
 
-def wait_active(port_id, timeout=60):
+def wait_active(port_id: str, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     status = None
     while time.time() < deadline:
@@ -108,7 +112,7 @@ def wait_active(port_id, timeout=60):
                         % (port_id, status))
 
 
-def vm_create(name, port_ref):
+def vm_create(name: str, port_ref: str) -> int:
     require_dataplane()
     if not NAME.fullmatch(name):
         raise DevcloudError('VM name %r: use 1-40 lower-case letters, '
@@ -136,7 +140,7 @@ def vm_create(name, port_ref):
     return 0
 
 
-def vm_delete(name, quiet=False):
+def vm_delete(name: str, quiet: bool = False) -> int:
     rec = vm_records().get(name)
     if rec is None:
         if quiet:
@@ -157,7 +161,7 @@ def vm_delete(name, quiet=False):
     return 0
 
 
-def vm_list():
+def vm_list() -> int:
     for name, rec in sorted(vm_records().items()):
         print('%s\t%s\t%s\t%s\t%s' % (name, rec['port_id'], rec['mac'],
                                       ' '.join(rec['addresses']),
@@ -165,12 +169,12 @@ def vm_list():
     return 0
 
 
-def vm_exec(name, cmd):
+def vm_exec(name: str, cmd: list[str]) -> int:
     rec = vm_records().get(name)
     if rec is None:
         raise DevcloudError('no VM %r (see `tools/devcloud vm list`)' % name)
     if not cmd:
         raise DevcloudError('vm exec %s: give a command after --' % name)
     sys.stdout.flush()
-    os.execv(system.which('ip'),
+    os.execv(system.need('ip'),
              ['ip', 'netns', 'exec', rec['namespace']] + cmd)
