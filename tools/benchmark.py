@@ -8,7 +8,8 @@ the requests actually sent), audit scaling over 10, 100 and 1,000 ports,
 and 8 concurrent writers on one port. Writes reStructuredText tables to
 ``doc/source/performance-results.inc`` (or ``--output``).
 
-Run with the project venv against a running ``tools/devcloud``:
+Run with the project venv; the local cloud of ``tools/devcloud`` is started
+if it is not running:
 
     .venv/bin/python tools/benchmark.py [--runs 10] [--sizes 10,100,1000]
 """
@@ -16,152 +17,27 @@ Run with the project venv against a running ``tools/devcloud``:
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import pathlib
-import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from typing import Any
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-STATE = pathlib.Path(os.environ.get('DEVCLOUD_DIR') or ROOT / '.devcloud')
-ACCESS_LOG = STATE / 'log' / 'neutron-access.log'
-REQUEST = re.compile(r'"(GET|POST|PUT|DELETE) (\S+) HTTP/[\d.]+" (\d+)')
+import harness
 
-STARTUP_PROBE = ROOT / 'tests' / 'startup_probe.py'
+STARTUP_PROBE = harness.ROOT / 'tests' / 'startup_probe.py'
 # Release 0.1, the start-up cost the issue asks to keep.
 RELEASE = 'fd6b08d'
 
 
-sys.path.insert(0, str(ROOT))
-from tests.functional import cli as _cli  # noqa: E402
-
-
-def env(state_home: str) -> dict[str, str]:
-    """The functional tests' environment, with bytecode as users have it."""
-    e = _cli.Cli(pathlib.Path(state_home), ROOT).env()
-    e.pop('PYTHONDONTWRITEBYTECODE', None)
-    return e
-
-
-class Cloud(_cli.Cli):
-    """The functional tests' ``openstack`` runner, timed and counted."""
-
-    def __init__(self, workdir: str, openstack: str) -> None:
-        super().__init__(pathlib.Path(workdir) / 'state',
-                         pathlib.Path(workdir), openstack)
-
-    def env(self) -> dict[str, str]:
-        e = super().env()
-        # Bytecode is written and used, as it is for users.
-        e.pop('PYTHONDONTWRITEBYTECODE', None)
-        return e
-
-    def cmd(self, *args: str, cloud: str = 'demo') -> list[str]:
-        return self.command(list(args), cloud)
-
-    def run(self, *args: str, cloud: str = 'demo',  # type: ignore[override]
-            check: bool = True, timeout: float = 600) -> _cli.Result:
-        result = super().run(*args, cloud=cloud, timeout=timeout)
-        if check and result.returncode:
-            raise SystemExit(f'openstack {" ".join(args)}: {result.stderr}')
-        return result
-
-    def json(self, *args: str, cloud: str = 'demo') -> Any:
-        return json.loads(self.run(*args, '-f', 'json', cloud=cloud).stdout)
-
-    def timed(self, *args: str) -> float:
-        start = time.perf_counter()
-        self.run(*args)
-        return time.perf_counter() - start
-
-    def requests(self, *args: str,
-                 cloud: str = 'demo') -> tuple[list[tuple], float]:
-        """Run a command; the Neutron requests it sent, and its time."""
-        offset = ACCESS_LOG.stat().st_size
-        start = time.perf_counter()
-        self.run(*args, cloud=cloud)
-        elapsed = time.perf_counter() - start
-        time.sleep(0.2)  # gunicorn writes the access line after replying
-        with open(ACCESS_LOG) as log:
-            log.seek(offset)
-            lines = [REQUEST.search(line) for line in log]
-        return [m.groups() for m in lines if m], elapsed
-
-
-def table(header: list[str], rows: list[list[Any]]) -> str:
-    cols = [header] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cols) for i in range(len(header))]
-    line = '+' + '+'.join('-' * (w + 2) for w in widths) + '+'
-
-    def fmt(r: list[str]) -> str:
-        return '| ' + ' | '.join(c.ljust(w) for c, w in zip(r, widths)) + \
-            ' |'
-    out = [line, fmt(cols[0]), line.replace('-', '=')]
-    for r in cols[1:]:
-        out += [fmt(r), line]
-    return '\n'.join(out)
-
-
-def shape(requests: list[tuple]) -> str:
-    parts = []
-    for method, path, status in requests:
-        path = path.split('?')[0]
-        path = re.sub(r'[0-9a-f]{8}-[0-9a-f-]{27}', '<id>', path)
-        path = re.sub(r'/v2\.0/ports/(?!<id>)[^/]+$', '/v2.0/ports/<name>',
-                      path)
-        query = '?…' if '?' in path else ''
-        parts.append(f'{method} {path}{query} {status}')
-    return ', '.join(parts)
-
-
-def wheel_python(workdir: str, source: pathlib.Path = ROOT,
-                 version: str | None = None) -> str:
-    """A fresh venv with the wheel installed as users install it.
-
-    An editable install imports through a finder of its own, and without
-    bytecode every import compiles: neither is what users run. ``version``
-    is given to pbr for a source without git metadata.
-    """
-    dist = os.path.join(workdir, 'dist')
-    venv = os.path.join(workdir, 'wheel-venv')
-    build_env = dict(os.environ, **({'PBR_VERSION': version}
-                                    if version else {}))
-    subprocess.run([sys.executable, '-m', 'build', '--wheel', '--outdir',
-                    dist, str(source)], check=True, capture_output=True,
-                   env=build_env)
-    subprocess.run([sys.executable, '-m', 'venv', venv], check=True)
-    python = os.path.join(venv, 'bin', 'python')
-    wheel = next(pathlib.Path(dist).glob('*.whl'))
-    subprocess.run([python, '-m', 'pip', 'install', '-q', str(wheel),
-                    'python-openstackclient'], check=True,
-                   capture_output=True)
-    return python
-
-
-def release_python(workdir: str, ref: str) -> str:
-    """:func:`wheel_python` for the commit ``ref`` of this repository."""
-    source = pathlib.Path(workdir) / 'release-source'
-    source.mkdir()
-    archive = subprocess.run(['git', '-C', str(ROOT), 'archive', ref],
-                             capture_output=True, check=True).stdout
-    subprocess.run(['tar', '-x', '-C', str(source)], input=archive,
-                   check=True)
-    target = os.path.join(workdir, 'release')
-    os.mkdir(target)
-    return wheel_python(target, source, version='0.1.0')
-
-
 def probe(python: str) -> dict[str, Any]:
     out = subprocess.run([python, str(STARTUP_PROBE)],
-                         env=env(tempfile.gettempdir()),
+                         env=harness.user_env(
+                             pathlib.Path(tempfile.gettempdir())),
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -187,9 +63,10 @@ def startup(python: str, runs: int, release: str | None = None,
             if name == 'this tree':
                 added.update(data['added'])
     foreign = sorted(m for m in added if not m.startswith('osc_portsec'))
-    rows = [['modules added outside osc_portsec', f'{len(foreign)} '
-             f'{", ".join(foreign)}'.strip()],
-            ['osc_portsec modules added', len(added) - len(foreign)]]
+    rows: list[list[Any]] = [
+        ['modules added outside osc_portsec', f'{len(foreign)} '
+         f'{", ".join(foreign)}'.strip()],
+        ['osc_portsec modules added', len(added) - len(foreign)]]
     for name, times in timings.items():
         rows.append([f'import time of {name}, median of {runs} (min, max)',
                      f'{statistics.median(times):.2f} ms '
@@ -197,16 +74,16 @@ def startup(python: str, runs: int, release: str | None = None,
     if release:
         ours, theirs = (statistics.median(t) for t in timings.values())
         rows.append([f'this tree / release {ref}', f'{ours / theirs:.2f}'])
-    return table(['what', 'result'], rows)
+    return harness.table(['what', 'result'], rows)
 
 
-def wall_time(cloud: Cloud, port_id: str, runs: int) -> str:
+def wall_time(cloud: harness.Cloud, port_id: str, runs: int) -> str:
     plain, ours = [], []
     for _ in range(runs):
         plain.append(cloud.timed('port', 'show', port_id))
         ours.append(cloud.timed('port', 'security', 'show', port_id))
     p, o = statistics.median(plain), statistics.median(ours)
-    return table(
+    return harness.table(
         ['command', f'median of {runs} (s)', 'min (s)', 'max (s)'],
         [['openstack port show <id>', f'{p:.3f}', f'{min(plain):.3f}',
           f'{max(plain):.3f}'],
@@ -216,7 +93,7 @@ def wall_time(cloud: Cloud, port_id: str, runs: int) -> str:
     )
 
 
-def round_trips(cloud: Cloud, net: str) -> str:
+def round_trips(cloud: harness.Cloud, net: str) -> str:
     name = f'bench-rt-{uuid.uuid4().hex[:6]}'
     port = cloud.json('port', 'create', '--network', net, name)
     pid = port['id']
@@ -251,18 +128,19 @@ def round_trips(cloud: Cloud, net: str) -> str:
     rows = []
     for label, args in cases:
         reqs, _ = cloud.requests(*args)
-        rows.append([label, len(reqs), shape(reqs)])
+        rows.append([label, len(reqs), harness.shape(reqs)])
     cloud.run('port', 'delete', pid)
-    return table(['command', 'Neutron requests', 'requests sent'], rows)
+    return harness.table(['command', 'Neutron requests', 'requests sent'],
+                         rows)
 
 
-def audit(cloud: Cloud, sizes: list[int]) -> str:
+def audit(cloud: harness.Cloud, sizes: list[int]) -> str:
     # Imported here: only the audit section talks to the SDK directly.
     import openstack.config
     from openstack import connection
 
     config = openstack.config.OpenStackConfig(
-        config_files=[str(STATE / 'clouds.yaml')])
+        config_files=[str(harness.STATE / 'clouds.yaml')])
     conn = connection.Connection(config=config.get_one('demo'))
     # Neutron's default quota is 500 ports a project.
     cloud.run('quota', 'set', '--ports', '-1', 'demo', cloud='admin')
@@ -290,11 +168,11 @@ def audit(cloud: Cloud, sizes: list[int]) -> str:
             for port in conn.network.ports(network_id=net.id):
                 conn.network.delete_port(port)
             conn.network.delete_network(net)
-    return table(['ports', 'command', 'Neutron requests', 'wall time (s)'],
-                 rows)
+    return harness.table(['ports', 'command', 'Neutron requests',
+                          'wall time (s)'], rows)
 
 
-def contention(cloud: Cloud, net: str, writers: int = 8) -> str:
+def contention(cloud: harness.Cloud, net: str, writers: int = 8) -> str:
     rows = []
     for label, verb in (
         ('port security pair add', ('port', 'security', 'pair', 'add')),
@@ -302,7 +180,7 @@ def contention(cloud: Cloud, net: str, writers: int = 8) -> str:
     ):
         port = cloud.json('port', 'create', '--network', net,
                           f'bench-race-{uuid.uuid4().hex[:6]}')
-        offset = ACCESS_LOG.stat().st_size
+        offset = harness.log_offset()
         procs = [
             subprocess.Popen(
                 cloud.cmd(*verb, port['id'], '--allowed-address',
@@ -313,19 +191,17 @@ def contention(cloud: Cloud, net: str, writers: int = 8) -> str:
         ]
         codes = [p.wait(timeout=300) for p in procs]
         for p in procs:
-            p.stderr.close()
-        time.sleep(0.2)
-        with open(ACCESS_LOG) as log:
-            log.seek(offset)
-            statuses = [m.group(3) for m in map(REQUEST.search, log)
-                        if m and m.group(1) == 'PUT']
+            if p.stderr:
+                p.stderr.close()
+        statuses = [status for method, _, status in
+                    harness.requests_since(offset) if method == 'PUT']
         kept = len(cloud.json('port', 'show', port['id'])
                    ['allowed_address_pairs'])
         rows.append([label, writers, sum(c == 0 for c in codes), kept,
                      statuses.count('412')])
         cloud.run('port', 'delete', port['id'])
-    return table(['writers', 'processes', 'exited 0', 'pairs kept',
-                  'retries (412 answers)'], rows)
+    return harness.table(['writers', 'processes', 'exited 0', 'pairs kept',
+                          'retries (412 answers)'], rows)
 
 
 def osc_version(python: str) -> str:
@@ -338,16 +214,14 @@ def osc_version(python: str) -> str:
 def startup_pythons(workdir: str, ref: str) -> tuple[str, str | None]:
     ours = os.path.join(workdir, 'tree')
     os.mkdir(ours)
-    return (wheel_python(ours),
-            release_python(workdir, ref) if ref else None)
+    return (harness.wheel_python(ours),
+            harness.release_python(workdir, ref) if ref else None)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--runs', type=int, default=10)
+def parse_args() -> argparse.Namespace:
+    parser = harness.parser(__doc__, runs=10, output=str(
+        harness.ROOT / 'doc' / 'source' / 'performance-results.inc'))
     parser.add_argument('--sizes', default='10,100,1000')
-    parser.add_argument('--output', default=str(
-        ROOT / 'doc' / 'source' / 'performance-results.inc'))
     parser.add_argument('--only-startup', action='store_true',
                         help='print the start-up table only (no cloud '
                              'needed; the docs are not written)')
@@ -355,43 +229,43 @@ def main() -> None:
                         help='measure the start-up of this commit too, '
                              'turn about (default: release 0.1, '
                              f'{RELEASE}; "" for none)')
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(',')]
-    if args.only_startup:
-        with tempfile.TemporaryDirectory() as workdir:
-            ours, release = startup_pythons(workdir, args.startup_vs)
-            print(startup(ours, max(args.runs, 20), release,
-                          args.startup_vs))
-        return
+    return parser.parse_args()
 
+
+def steps(args: argparse.Namespace, workdir: str, python: str,
+          cloud: harness.Cloud, net: dict, port: dict) -> list[tuple]:
+    sizes = [int(s) for s in args.sizes.split(',')]
+    return [
+        ('Start-up cost (plugin and command module)',
+         lambda: startup(
+             python, max(args.runs, 20),
+             harness.release_python(workdir, args.startup_vs)
+             if args.startup_vs else None, args.startup_vs)),
+        ('Wall time of show',
+         lambda: wall_time(cloud, port['id'], args.runs)),
+        ('Round trips per command',
+         lambda: round_trips(cloud, net['id'])),
+        ('Audit scaling', lambda: audit(cloud, sizes)),
+        ('Contention: 8 writers on one port',
+         lambda: contention(cloud, net['id'])),
+    ]
+
+
+def measure(args: argparse.Namespace) -> tuple[list[tuple[str, str]], str]:
+    """Every section's table, and the version of OSC they ran beside."""
     with tempfile.TemporaryDirectory() as workdir:
         # Every command runs from the wheel, as users install it.
-        python = wheel_python(workdir)
+        python = harness.wheel_python(workdir)
         osc = osc_version(python)
-        cloud = Cloud(workdir, os.path.join(os.path.dirname(python),
-                                            'openstack'))
+        cloud = harness.Cloud(workdir, harness.openstack_of(python))
         net = cloud.json('network', 'create', f'bench-{uuid.uuid4().hex[:6]}')
         cloud.run('subnet', 'create', '--network', net['id'],
                   '--subnet-range', '10.70.0.0/24', net['name'])
         try:
             port = cloud.json('port', 'create', '--network', net['id'],
                               'bench-show')
-            steps = [
-                ('Start-up cost (plugin and command module)',
-                 lambda: startup(
-                     python, max(args.runs, 20),
-                     release_python(workdir, args.startup_vs)
-                     if args.startup_vs else None, args.startup_vs)),
-                ('Wall time of show',
-                 lambda: wall_time(cloud, port['id'], args.runs)),
-                ('Round trips per command',
-                 lambda: round_trips(cloud, net['id'])),
-                ('Audit scaling', lambda: audit(cloud, sizes)),
-                ('Contention: 8 writers on one port',
-                 lambda: contention(cloud, net['id'])),
-            ]
             sections = []
-            for title, step in steps:
+            for title, step in steps(args, workdir, python, cloud, net, port):
                 sections.append((title, step()))
                 # Shown as it comes: a late failure keeps what was measured.
                 print(f'{title}\n{sections[-1][1]}\n', file=sys.stderr,
@@ -399,24 +273,35 @@ def main() -> None:
             cloud.run('port', 'delete', port['id'])
         finally:
             cloud.run('network', 'delete', net['id'], check=False)
+    return sections, osc
 
-    stamp = datetime.date.today().isoformat()
-    mode = (STATE / 'mode').read_text().strip() if (
-        STATE / 'mode').exists() else 'api-only'
-    backend = ('ML2/OVN, MariaDB' if mode == 'dataplane'
+
+def report(sections: list[tuple[str, str]], osc: str) -> str:
+    backend = ('ML2/OVN, MariaDB' if harness.cloud_mode() == 'dataplane'
                else 'ML2 without a data plane')
-    machine = (f'{platform.machine()}, {os.cpu_count()} cores, Python '
-               f'{platform.python_version()}, local cloud of '
-               f'tools/devcloud (Keystone 30, Neutron 29, {backend})')
-    out = [f'Measured on {stamp}: {machine}. Every command ran from the '
-           f'wheel installed in a fresh venv beside python-openstackclient '
-           f'{osc}.', '']
+    machine = (f'{harness.machine()}, local cloud of tools/devcloud '
+               f'(Keystone 30, Neutron 29, {backend})')
+    out = [f'Measured on {harness.today()}: {machine}. Every command ran '
+           f'from the wheel installed in a fresh venv beside '
+           f'python-openstackclient {osc}.', '']
     for title, body in sections:
         out += [title, '~' * len(title), '', body, '']
-    text = '\n'.join(out)
-    pathlib.Path(args.output).write_text(text)
-    print(text)
+    return '\n'.join(out)
+
+
+def main() -> int:
+    args = parse_args()
+    if args.only_startup:
+        with tempfile.TemporaryDirectory() as workdir:
+            ours, release = startup_pythons(workdir, args.startup_vs)
+            print(startup(ours, max(args.runs, 20), release,
+                          args.startup_vs))
+        return 0
+    harness.ensure_cloud()
+    sections, osc = measure(args)
+    harness.emit(report(sections, osc), args.output)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """How long an API change takes to reach the packets, and what the cloud costs.
 
 Runs against the local data-plane cloud (tools/devcloud, as root). Two VMs
@@ -8,11 +9,12 @@ turn, and for each change measures the time from the API call's return
 to the first datagram that arrives (add) or the last one (remove).
 
 Usage (from the repository, with the project's venv):
-    .venv/bin/python tools/benchmark_dataplane.py [--changes 20]
+    .venv/bin/python tools/benchmark_dataplane.py [--runs 20]
 
-Prints the median and maximum per kind of change and over all of them,
-and the memory (sum of RSS) of the cloud's processes. Everything it
-creates is removed at the end.
+``--runs`` is the number of changes (``--changes`` is the same option).
+Prints, as JSON, the median and maximum per kind of change and over all of
+them, and the memory (sum of RSS) of the cloud's processes (``--output``
+writes them to a file too). Everything it creates is removed at the end.
 """
 
 from __future__ import annotations
@@ -20,17 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pathlib
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from typing import Any
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.functional import packets  # noqa: E402
+import harness
+from tests.functional import packets
 
 PAIR_IP = '10.71.0.200'
 
@@ -77,18 +78,29 @@ def rss_mib() -> float:
     return total / 1024
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--changes', type=int, default=20)
-    args = parser.parse_args()
-    why = packets.unavailable()
-    if why:
-        print(f'benchmark_dataplane: {why}', file=sys.stderr)
-        return 1
-    os.environ.setdefault('OS_CLIENT_CONFIG_FILE',
-                          str(packets.STATE / 'clouds.yaml'))
-    import openstack
-    conn = openstack.connect(cloud='demo')
+# Time from the API call's return (or, "from request", from sending it)
+# to the first datagram that passes (add) or the last one that passed
+# (remove); 0 when the data plane acted before the call returned.
+# "api call": how long the PUT itself took.
+KINDS = ('pair add', 'pair remove', 'all', 'pair add from request',
+         'pair remove from request', 'all from request', 'api call')
+
+
+def summary(samples: list[tuple[str, float]]) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    for kind in KINDS:
+        values = [t for k, t in samples if k == kind or (
+            kind.startswith('all') and k.startswith('pair') and
+            k.endswith('from request') == kind.endswith('from request'))]
+        report[kind] = {'n': len(values),
+                        'median_s': round(statistics.median(values), 3),
+                        'max_s': round(max(values), 3)}
+    report['rss_mib'] = round(rss_mib(), 1)
+    return report
+
+
+def lab(conn: Any, changes: int) -> list[tuple[str, float]]:
+    """Two VMs on a fresh network, the changes measured, all removed."""
     tag = uuid.uuid4().hex[:6]
     net = conn.network.create_network(name=f'bench-{tag}')
     made: list[packets.Vm] = []
@@ -107,7 +119,7 @@ def main() -> int:
                  for _ in range(2)]
         a, b = [packets.create_vm(p.id) for p in ports]
         made += [a, b]
-        samples = measure(conn, a, b, args.changes)
+        return measure(conn, a, b, changes)
     finally:
         for vm in made:
             packets.delete_vm(vm)
@@ -116,27 +128,29 @@ def main() -> int:
         conn.network.delete_network(net)
         if group is not None:
             conn.network.delete_security_group(group)
-    report = {}
-    kinds = ('pair add', 'pair remove', 'all', 'pair add from request',
-             'pair remove from request', 'all from request', 'api call')
-    for kind in kinds:
-        values = [t for k, t in samples if k == kind or (
-            kind.startswith('all') and k.startswith('pair') and
-            k.endswith('from request') == kind.endswith('from request'))]
-        report[kind] = {'n': len(values),
-                        'median_s': round(statistics.median(values), 3),
-                        'max_s': round(max(values), 3)}
-    report['rss_mib'] = round(rss_mib(), 1)
-    # Time from the API call's return (or, "from request", from sending it)
-    # to the first datagram that passes (add) or the last one that passed
-    # (remove); 0 when the data plane acted before the call returned.
-    # "api call": how long the PUT itself took.
-    print(json.dumps(report, indent=2))
+
+
+def main() -> int:
+    parser = harness.parser(__doc__, runs=20,
+                            runs_help='API changes to measure')
+    parser.add_argument('--changes', dest='runs', type=int, metavar='<n>',
+                        default=argparse.SUPPRESS, help='the same as --runs')
+    args = parser.parse_args()
+    harness.ensure_cloud()
+    why = packets.unavailable()
+    if why:
+        print(f'benchmark_dataplane: {why}', file=sys.stderr)
+        return 1
+    os.environ.setdefault('OS_CLIENT_CONFIG_FILE',
+                          str(packets.STATE / 'clouds.yaml'))
+    import openstack
+    samples = lab(openstack.connect(cloud='demo'), args.runs)
+    harness.emit(json.dumps(summary(samples), indent=2), args.output)
     return 0
 
 
-def measure(conn, a: packets.Vm, b: packets.Vm,
-            changes: int) -> list[tuple[str, float]]:
+def stream(a: packets.Vm, b: packets.Vm) -> tuple[Any, Any, list[float]]:
+    """A sends to B from the pair's address every 10 ms; B's arrivals."""
     receiver = subprocess.Popen(
         ['ip', 'netns', 'exec', b.namespace, sys.executable, '-c',
          _STREAM_RECEIVER], stdout=subprocess.PIPE, text=True)
@@ -148,17 +162,21 @@ def measure(conn, a: packets.Vm, b: packets.Vm,
         ['ip', 'netns', 'exec', a.namespace, sys.executable, '-c',
          _STREAM_SENDER, a.interface, frame.hex()])
     arrivals: list[float] = []
-    marks: list[tuple[str, float, float]] = []
-    calls: list[float] = []
-    import threading
 
     def read() -> None:
         assert receiver.stdout is not None
         for line in receiver.stdout:
             arrivals.append(float(line.split()[0]))
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    threading.Thread(target=read, daemon=True).start()
+    return receiver, sender, arrivals
+
+
+def measure(conn: Any, a: packets.Vm, b: packets.Vm,
+            changes: int) -> list[tuple[str, float]]:
+    receiver, sender, arrivals = stream(a, b)
+    marks: list[tuple[str, float, float]] = []
+    calls: list[float] = []
     try:
         time.sleep(1)
         for i in range(changes):
@@ -176,6 +194,12 @@ def measure(conn, a: packets.Vm, b: packets.Vm,
         receiver.kill()
         sender.wait()
         receiver.wait()
+    return seen_after(marks, arrivals) + [('api call', t) for t in calls]
+
+
+def seen_after(marks: list[tuple[str, float, float]],
+               arrivals: list[float]) -> list[tuple[str, float]]:
+    """When each change showed in the datagrams that arrived."""
     samples = []
     for n, (kind, sent, done) in enumerate(marks):
         # Until the next request is sent (it may act before it returns).
@@ -196,7 +220,6 @@ def measure(conn, a: packets.Vm, b: packets.Vm,
             seen = max(window) if window else sent
         samples.append((kind, max(0.0, seen - done)))
         samples.append((kind + ' from request', max(0.0, seen - sent)))
-    samples += [('api call', t) for t in calls]
     return samples
 
 

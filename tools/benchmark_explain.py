@@ -5,31 +5,24 @@ Two numbers: the evaluation time for a port whose groups hold 1,000 rules
 (pure code, no I/O; target under 5 ms), and the Neutron requests one
 ``explain`` sends, counted from Neutron's access log of the local cloud
 (target at most 4 whatever the number of groups and rules). Prints
-reStructuredText tables.
+reStructuredText tables (``--output`` writes them to a file too).
 
     .venv/bin/python tools/benchmark_explain.py [--runs 50] [--no-cloud]
 """
 
 from __future__ import annotations
 
-import argparse
-import pathlib
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / 'tools'))
-
-import benchmark  # noqa: E402
-
-from osc_portsec.explain import evaluate  # noqa: E402
-from osc_portsec.explain import facts  # noqa: E402
-from osc_portsec.explain import packet  # noqa: E402
-from osc_portsec.explain import verdict  # noqa: E402
+import harness
+from osc_portsec.explain import evaluate
+from osc_portsec.explain import facts
+from osc_portsec.explain import packet
+from osc_portsec.explain import verdict
 
 
 def big_facts(count: int) -> facts.Facts:
@@ -89,11 +82,11 @@ def evaluation(runs: int) -> str:
     ):
         wall, cpu = _median(fn, runs)
         rows.append([label, f'{wall:.2f}', f'{cpu:.2f}'])
-    return benchmark.table(['1,000 rules', 'median wall ms',
-                            'median CPU ms'], rows)
+    return harness.table(['1,000 rules', 'median wall ms',
+                          'median CPU ms'], rows)
 
 
-def requests(cloud: benchmark.Cloud) -> str:
+def requests(cloud: harness.Cloud) -> str:
     tag = uuid.uuid4().hex[:6]
     net = cloud.json('network', 'create', f'bench-ex-{tag}')
     cloud.json('subnet', 'create', '--network', net['id'],
@@ -124,29 +117,29 @@ def requests(cloud: benchmark.Cloud) -> str:
          (*ex, name, '--network', net['name'], *pkt)),
     ):
         reqs, _ = cloud.requests(*args)
-        rows.append([label, len(reqs), benchmark.shape(reqs)])
+        rows.append([label, len(reqs), harness.shape(reqs)])
     cloud.run('port', 'delete', port['id'])
     for group in groups:
         cloud.run('security', 'group', 'delete', group['id'])
     cloud.run('network', 'delete', net['id'])
-    return benchmark.table(
+    return harness.table(
         ['3 groups, 30 rules, 10 remote-group rules', 'Neutron requests',
          'requests sent'], rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--runs', type=int, default=50)
+def main() -> int:
+    parser = harness.parser(__doc__, runs=50)
     parser.add_argument('--no-cloud', action='store_true',
                         help='Only the evaluation time')
     args = parser.parse_args()
-    print(evaluation(args.runs))
+    out = [evaluation(args.runs)]
     if not args.no_cloud:
-        openstack = str(pathlib.Path(sys.executable).parent / 'openstack')
+        harness.ensure_cloud()
         with tempfile.TemporaryDirectory() as workdir:
-            print()
-            print(requests(benchmark.Cloud(workdir, openstack)))
+            out += ['', requests(harness.Cloud(workdir))]
+    harness.emit('\n'.join(out), args.output)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -12,7 +12,9 @@ plane. Prints agreement and every disagreement with its packet and rules.
 ``explain`` is evaluated in-process, through the command's own parser and
 the same lookup, prepare and evaluate steps ``take_action`` runs (so one
 case costs no ``openstack`` start-up); ``--cli`` runs the installed
-binary instead.
+binary instead. ``--runs`` is the number of cases (``--count`` is the same
+option); ``--output`` writes the summary to a file too. Exits 1 on any
+disagreement.
 
     .venv/bin/python tools/benchmark_explain_dataplane.py \
         [--seed 2026] [--count 200] [--cli]
@@ -21,11 +23,8 @@ binary instead.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
 import pathlib
-import platform
 import subprocess
 import sys
 import tempfile
@@ -33,21 +32,19 @@ import time
 from typing import Any
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import openstack
+import openstack.config
 
-import openstack  # noqa: E402
-import openstack.config  # noqa: E402
-
-from osc_portsec.explain import packet as _packet  # noqa: E402
-from osc_portsec.explain import prepare  # noqa: E402
-from osc_portsec.explain import verdict  # noqa: E402
-from osc_portsec import lookup  # noqa: E402
-from osc_portsec.v2 import explain as _command  # noqa: E402
-from tests.functional import cli as _cli  # noqa: E402
-from tests.functional import explain_cases as cases  # noqa: E402
-from tests.functional import explain_dataplane  # noqa: E402
-from tests.functional import packets  # noqa: E402
+import harness
+from osc_portsec.explain import packet as _packet
+from osc_portsec.explain import prepare
+from osc_portsec.explain import verdict
+from osc_portsec import lookup
+from osc_portsec.v2 import explain as _command
+from tests.functional import cli as _cli
+from tests.functional import explain_cases as cases
+from tests.functional import explain_dataplane
+from tests.functional import packets
 
 
 def in_process(client: Any, port_id: str, args: list[str]) -> str:
@@ -86,34 +83,18 @@ def describe(case: cases.Case) -> str:
             f'{[(p.name, p.groups) for p in case.peers]}')
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--seed', type=int, default=2026)
-    parser.add_argument('--count', type=int, default=200)
-    parser.add_argument('--cli', action='store_true',
-                        help='Run the installed openstack binary per case')
-    args = parser.parse_args()
-    why = packets.unavailable()
-    if why:
-        print(f'cannot run: {why}', file=sys.stderr)
-        return 1
-    config = openstack.config.OpenStackConfig(
-        config_files=[_cli.clouds_yaml()])
-    conn = openstack.connection.Connection(
-        config=config.get_one(cloud='demo'))
+def run_cases(conn: Any, chosen: list[cases.Case],
+              cli: _cli.Cli | None) -> tuple[list[str], dict[str, int]]:
+    """Each case configured, explained and sent; the disagreements."""
     rig = explain_dataplane.Rig(conn, f'xbench-{uuid.uuid4().hex[:6]}')
-    work = tempfile.TemporaryDirectory()
-    cli = _cli.Cli(pathlib.Path(work.name), pathlib.Path(work.name))
-    start = time.monotonic()
     wrong: list[str] = []
     verdicts = {'pass': 0, 'drop': 0}
-    chosen = cases.random_cases(args.seed, args.count)
     try:
         for n, case in enumerate(chosen, 1):
             rig.configure(case)
             port_id = rig.ports['A'].id
             explain_args = [rig.resolve(a) for a in case.explain_args()]
-            said = (by_cli(cli, port_id, explain_args) if args.cli
+            said = (by_cli(cli, port_id, explain_args) if cli
                     else in_process(conn.network, port_id, explain_args))
             seen = 'pass' if rig.arrives(case) else 'drop'
             verdicts[said] += 1
@@ -125,18 +106,47 @@ def main() -> int:
                 print(f'{n} cases, {n - len(wrong)} agree', flush=True)
     finally:
         rig.close()
-        work.cleanup()
+    return wrong, verdicts
+
+
+def parse_args() -> argparse.Namespace:
+    parser = harness.parser(__doc__, runs=200,
+                            runs_help='random cases to run')
+    parser.add_argument('--count', dest='runs', type=int, metavar='<n>',
+                        default=argparse.SUPPRESS, help='the same as --runs')
+    parser.add_argument('--seed', type=int, default=2026)
+    parser.add_argument('--cli', action='store_true',
+                        help='Run the installed openstack binary per case')
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    harness.ensure_cloud()
+    why = packets.unavailable()
+    if why:
+        print(f'cannot run: {why}', file=sys.stderr)
+        return 1
+    config = openstack.config.OpenStackConfig(
+        config_files=[_cli.clouds_yaml()])
+    conn = openstack.connection.Connection(
+        config=config.get_one(cloud='demo'))
+    chosen = cases.random_cases(args.seed, args.runs)
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory() as work:
+        cli = (_cli.Cli(pathlib.Path(work), pathlib.Path(work))
+               if args.cli else None)
+        wrong, verdicts = run_cases(conn, chosen, cli)
     took = time.monotonic() - start
     agree = len(chosen) - len(wrong)
-    print(f'\nseed {args.seed}: {agree} of {len(chosen)} agree '
-          f'({100 * agree / len(chosen):.1f} %); explain said pass '
-          f'{verdicts["pass"]}, drop {verdicts["drop"]}; '
-          f'{"binary" if args.cli else "in-process"} explain; '
-          f'{took:.0f} s ({took / len(chosen):.2f} s a case); '
-          f'{platform.machine()}, {os.cpu_count()} CPUs, '
-          f'{_kernel()}; {datetime.date.today()}')
-    for line in wrong:
-        print('  ' + line)
+    lines = [f'\nseed {args.seed}: {agree} of {len(chosen)} agree '
+             f'({100 * agree / len(chosen):.1f} %); explain said pass '
+             f'{verdicts["pass"]}, drop {verdicts["drop"]}; '
+             f'{"binary" if args.cli else "in-process"} explain; '
+             f'{took:.0f} s ({took / len(chosen):.2f} s a case); '
+             f'{harness.machine()}, kernel {_kernel()}; {harness.today()}']
+    lines += ['  ' + line for line in wrong]
+    harness.emit('\n'.join(lines), args.output)
     return 1 if wrong else 0
 
 

@@ -2,7 +2,8 @@
 """Scale: the audit over thousands of ports, multi-port commands over 200.
 
 Needs the local cloud on the ``paged`` profile, so that every list spans
-pages, e.g.::
+pages; a cloud that is not running is started on it (page size
+``DEVCLOUD_PAGE_SIZE``, 500 unless set), e.g.::
 
     DEVCLOUD_PAGE_SIZE=500 tools/devcloud start --profile paged
     .venv/bin/python tools/benchmark_scale.py [--ports 10000] [--many 200]
@@ -12,7 +13,7 @@ Measures, with ports created in bulk through the API:
 - ``openstack port security list`` next to ``openstack port list --long``
   over every port of the project (both ``-f json``): Neutron requests (from
   Neutron's access log), peak memory of the process (its own maximum RSS,
-  from wait4) and wall time;
+  from wait4) and wall time, over ``--runs`` runs (3);
 - ``pair clear``, ``disable`` and ``enable --restore`` over ``--many``
   ports given by name, plus ports that do not exist, to check "N of M
   failed": requests per port and wall time, beside a shell loop of the
@@ -27,11 +28,9 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import datetime
 import math
 import os
 import pathlib
-import platform
 import re
 import statistics
 import subprocess
@@ -41,30 +40,26 @@ import time
 from typing import Any
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / 'tools'))
-
-import benchmark  # noqa: E402
-
-from tests.functional.api import Api  # noqa: E402
+import harness
+from tests.functional.api import Api
 
 
 def page_size() -> int:
-    status = subprocess.run([str(ROOT / 'tools' / 'devcloud'), 'status'],
-                            capture_output=True, text=True).stdout
+    """The page size of the local cloud, started on the paged profile."""
+    size = os.environ.get('DEVCLOUD_PAGE_SIZE', '500')
+    status = harness.ensure_cloud('paged', {'DEVCLOUD_PAGE_SIZE': size})
     found = re.search(r'pagination_max_limit = (\d+)', status)
-    if not re.search(r'^profile: paged', status, re.M) or not found:
+    if not found:
         raise SystemExit('the local cloud must run the paged profile: '
                          'DEVCLOUD_PAGE_SIZE=500 tools/devcloud start '
                          '--profile paged')
     return int(found.group(1))
 
 
-def measured(cloud: benchmark.Cloud,
+def measured(cloud: harness.Cloud,
              *args: str) -> tuple[int, int, float, str]:
     """Requests sent, peak RSS (MiB), wall time and stderr of a command."""
-    offset = benchmark.ACCESS_LOG.stat().st_size
+    offset = harness.log_offset()
     start = time.perf_counter()
     proc = subprocess.Popen(cloud.cmd(*args), env=cloud.env(),
                             cwd=cloud.workdir, stdout=subprocess.DEVNULL,
@@ -73,10 +68,7 @@ def measured(cloud: benchmark.Cloud,
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ''
-    time.sleep(0.3)  # gunicorn writes the access line after replying
-    with open(benchmark.ACCESS_LOG) as log:
-        log.seek(offset)
-        requests = sum(1 for line in log if benchmark.REQUEST.search(line))
+    requests = len(harness.requests_since(offset, settle=0.3))
     if proc.returncode and 'failed' not in err:
         raise SystemExit(f'openstack {" ".join(args)}: {err}')
     return requests, usage.ru_maxrss // 1024, elapsed, err
@@ -102,18 +94,15 @@ def bulk_ports(api: Api, network_id: str, count: int,
     return made
 
 
-KEEP = False
-
-
-def delete_ports(api: Api, ports: list[dict[str, Any]]) -> None:
-    if KEEP:
+def delete_ports(api: Api, ports: list[dict[str, Any]], keep: bool) -> None:
+    if keep:
         return
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda p: api.delete_port(p['id']), ports))
 
 
-def audit(cloud: benchmark.Cloud, api: Api, count: int, page: int,
-          network: str | None) -> str:
+def audit(cloud: harness.Cloud, api: Api, args: argparse.Namespace,
+          page: int) -> str:
     """Both lists over every port of the project (``count`` of them).
 
     The ports are spread over networks of PER_NETWORK: Neutron's time to
@@ -121,6 +110,7 @@ def audit(cloud: benchmark.Cloud, api: Api, count: int, page: int,
     create loads them), and past 6,000 on one network a bulk POST of 100
     outlasted gunicorn's 120 s timeout.
     """
+    count, network, keep = args.ports, args.network, args.keep
     nets: list[dict[str, Any]] = []
     have: list[dict[str, Any]] = []
     if network:
@@ -139,14 +129,7 @@ def audit(cloud: benchmark.Cloud, api: Api, count: int, page: int,
                 min(PER_NETWORK, count - len(have) - len(ports)),
                 f's{uuid.uuid4().hex[:4]}-')
         made = time.perf_counter() - start
-        rows = []
-        for label, args in (
-            ('port security list', ('port', 'security', 'list')),
-            ('port list --long (OSC)', ('port', 'list', '--long')),
-        ):
-            runs = [measured(cloud, *args, '-f', 'json') for _ in range(3)]
-            rows.append([label, runs[0][0], max(r[1] for r in runs),
-                         f'{statistics.median(r[2] for r in runs):.1f}'])
+        rows = lists(cloud, args.runs)
         pages = math.ceil(count / page)
         created = (f'created in {made:.0f} s' if not have else
                    f'{len(have)} of them kept from an earlier run, the '
@@ -154,18 +137,32 @@ def audit(cloud: benchmark.Cloud, api: Api, count: int, page: int,
         return (f'{count} ports on {len(nets)} networks, the whole project '
                 f'listed, {created} (bulk POST of {BULK}); page size {page}, '
                 f'so {pages} pages per full list.\n\n'
-                + benchmark.table(['command', 'Neutron requests',
-                                   'peak RSS (MiB, max of 3)',
-                                   'wall time (s, median of 3)'], rows))
+                + harness.table(['command', 'Neutron requests',
+                                 f'peak RSS (MiB, max of {args.runs})',
+                                 f'wall time (s, median of {args.runs})'],
+                                rows))
     finally:
-        delete_ports(api, have + ports)
-        if not KEEP:
+        delete_ports(api, have + ports, keep)
+        if not keep:
             for net in nets:
                 api.delete(f'/networks/{net["id"]}')
 
 
-def many(cloud: benchmark.Cloud, api: Api, count: int, missing: int,
-         sample: int) -> str:
+def lists(cloud: harness.Cloud, runs: int) -> list[list[Any]]:
+    """Both lists, ``runs`` times each: requests, peak RSS, wall time."""
+    rows: list[list[Any]] = []
+    for label, args in (
+        ('port security list', ('port', 'security', 'list')),
+        ('port list --long (OSC)', ('port', 'list', '--long')),
+    ):
+        done = [measured(cloud, *args, '-f', 'json') for _ in range(runs)]
+        rows.append([label, done[0][0], max(r[1] for r in done),
+                     f'{statistics.median(r[2] for r in done):.1f}'])
+    return rows
+
+
+def many(cloud: harness.Cloud, api: Api, args: argparse.Namespace) -> str:
+    count, missing, sample = args.many, args.missing, args.sample
     net = api.create_network(f'bench-many-{uuid.uuid4().hex[:6]}',
                              '10.97.0.0/20', dhcp=False)
     ports: list[dict[str, Any]] = []
@@ -177,30 +174,30 @@ def many(cloud: benchmark.Cloud, api: Api, count: int, missing: int,
         names = [p['name'] for p in ports]
         refs = names + [f'no-such-port-{i}' for i in range(missing)]
         rows = []
-        for label, args in (
+        for label, verb in (
             ('pair clear', ('pair', 'clear')),
             ('disable', ('disable',)),
             ('enable --restore', ('enable', '--restore')),
         ):
             reqs, _, elapsed, err = measured(
-                cloud, 'port', 'security', *args, *refs, '-f', 'value',
+                cloud, 'port', 'security', *verb, *refs, '-f', 'value',
                 '-c', 'result')
             said = f'{missing} of {len(refs)} ports failed.'
             if said not in err:
                 raise SystemExit(f'{label}: expected "{said}" in: {err}')
             rows.append([f'port security {label}', len(refs), reqs,
                          f'{reqs / len(refs):.2f}', f'{elapsed:.1f}'])
-        return benchmark.table(
+        return harness.table(
             ['command', 'ports given', 'Neutron requests',
              'requests per port', 'wall time (s)'], rows) + '\n\n' + \
             loop(cloud, ports[:sample], count)
     finally:
-        delete_ports(api, ports)
-        if not KEEP:
+        delete_ports(api, ports, args.keep)
+        if not args.keep:
             api.delete(f'/networks/{net["id"]}')
 
 
-def loop(cloud: benchmark.Cloud, ports: list[dict[str, Any]],
+def loop(cloud: harness.Cloud, ports: list[dict[str, Any]],
          count: int) -> str:
     """The same changes as a shell loop of ``openstack port set``."""
     rows = []
@@ -221,13 +218,14 @@ def loop(cloud: benchmark.Cloud, ports: list[dict[str, Any]],
         each = (time.perf_counter() - start) / len(ports)
         rows.append([f'openstack {label}', len(ports), f'{each:.2f}',
                      f'{each * count:.0f}'])
-    return benchmark.table(
+    return harness.table(
         ['shell loop', 'ports run', 'seconds per port',
          f'for {count} ports (s, from the sample)'], rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def parse_args() -> argparse.Namespace:
+    parser = harness.parser(__doc__, runs=3,
+                            runs_help='runs of each list command')
     parser.add_argument('--ports', type=int, default=10000)
     parser.add_argument('--many', type=int, default=200)
     parser.add_argument('--missing', type=int, default=3,
@@ -240,30 +238,29 @@ def main() -> None:
     parser.add_argument('--network', metavar='<id>',
                         help='a network kept by --keep: its ports count '
                              'towards --ports')
-    parser.add_argument('--output')
     parser.add_argument('--keep', action='store_true',
                         help='leave the ports (on a cloud thrown away '
                              'afterwards: tools/devcloud destroy is faster '
                              'than deleting thousands of ports one by one)')
-    args = parser.parse_args()
-    global KEEP
-    KEEP = args.keep
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
     page = page_size()
     api, admin = Api('demo'), Api('admin')
     project = api.conn.current_project_id
     admin.put(f'/quotas/{project}', {'quota': {'port': -1}})
     with tempfile.TemporaryDirectory() as workdir:
-        python = benchmark.wheel_python(workdir)
-        cloud = benchmark.Cloud(workdir, os.path.join(
-            os.path.dirname(python), 'openstack'))
-        out = [f'Measured on {datetime.date.today()}: {platform.machine()}, '
-               f'{os.cpu_count()} cores, Python {platform.python_version()}'
-               f', the local cloud on the paged profile.']
+        cloud = harness.Cloud(workdir, harness.openstack_of(
+            harness.wheel_python(workdir)))
+        out = [f'Measured on {harness.today()}: {harness.machine()}, the '
+               f'local cloud on the paged profile.']
         for name, title, step in (
             ('list', 'List over many ports',
-             lambda: audit(cloud, api, args.ports, page, args.network)),
+             lambda: audit(cloud, api, args, page)),
             ('many', 'Multi-port commands',
-             lambda: many(cloud, api, args.many, args.missing, args.sample)),
+             lambda: many(cloud, api, args)),
         ):
             if args.only not in (None, name):
                 continue
@@ -272,7 +269,8 @@ def main() -> None:
             out.append(section)
     if args.output:
         pathlib.Path(args.output).write_text('\n\n'.join(out) + '\n')
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -7,27 +7,20 @@ requests actually sent) of ``vip create`` with M members (target at most
 time of ``vip create`` with 2 members next to the plain ``openstack``
 commands that do the same: port create, port set per member (the pair),
 security group rule create, port set per member (the group). Prints
-reStructuredText tables.
+reStructuredText tables (``--output`` writes them to a file too).
 
     .venv/bin/python tools/benchmark_vip.py [--members 2,4,8] [--runs 3]
 """
 
 from __future__ import annotations
 
-import argparse
-import pathlib
 import statistics
 import sys
 import tempfile
 import time
-from typing import Any
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / 'tools'))
-
-import benchmark  # noqa: E402
+import harness
 
 VIP = ('port', 'security', 'vip')
 
@@ -35,7 +28,7 @@ VIP = ('port', 'security', 'vip')
 class Lab:
     """A network, a group and member ports for one measurement."""
 
-    def __init__(self, cloud: benchmark.Cloud, members: int, third: int):
+    def __init__(self, cloud: harness.Cloud, members: int, third: int):
         self.cloud = cloud
         self.tag = uuid.uuid4().hex[:6]
         self.net = cloud.json('network', 'create', f'bench-vip-{self.tag}')
@@ -67,7 +60,7 @@ def create_args(lab: Lab, name: str) -> list[str]:
     return args
 
 
-def requests(cloud: benchmark.Cloud, sizes: list[int]) -> str:
+def requests(cloud: harness.Cloud, sizes: list[int]) -> str:
     rows = []
     for i, members in enumerate(sizes):
         lab = Lab(cloud, members, 10 + i)
@@ -78,15 +71,15 @@ def requests(cloud: benchmark.Cloud, sizes: list[int]) -> str:
             deleted, _ = cloud.requests(*VIP, 'delete', name)
             rows.append([members, f'{len(created)} (<= {2 * members + 5})',
                          f'{len(shown)} (<= 4)', len(deleted),
-                         benchmark.shape(shown)])
+                         harness.shape(shown)])
         finally:
             lab.remove()
-    return benchmark.table(
+    return harness.table(
         ['members M', 'vip create (target)', 'vip show (target)',
          'vip delete', 'requests of vip show'], rows)
 
 
-def plain(cloud: benchmark.Cloud, lab: Lab, name: str) -> None:
+def plain(cloud: harness.Cloud, lab: Lab, name: str) -> None:
     """The plain ``openstack`` sequence that makes the same VIP."""
     net, group = lab.net['id'], lab.group['id']
     cloud.run('port', 'create', '--network', net, '--fixed-ip',
@@ -100,7 +93,7 @@ def plain(cloud: benchmark.Cloud, lab: Lab, name: str) -> None:
         cloud.run('port', 'set', '--security-group', group, port['id'])
 
 
-def undo_plain(cloud: benchmark.Cloud, lab: Lab, name: str) -> None:
+def undo_plain(cloud: harness.Cloud, lab: Lab, name: str) -> None:
     cloud.run('port', 'delete', name)
     for port in lab.ports:
         cloud.run('port', 'unset', '--allowed-address',
@@ -112,7 +105,7 @@ def undo_plain(cloud: benchmark.Cloud, lab: Lab, name: str) -> None:
         cloud.run('security', 'group', 'rule', 'delete', rule['ID'])
 
 
-def wall_time(cloud: benchmark.Cloud, runs: int) -> str:
+def wall_time(cloud: harness.Cloud, runs: int) -> str:
     lab = Lab(cloud, 2, 20)
     tool: list[float] = []
     by_hand: list[float] = []
@@ -137,7 +130,7 @@ def wall_time(cloud: benchmark.Cloud, runs: int) -> str:
         return (f'{statistics.median(times):.1f} s '
                 f'(min {min(times):.1f}, max {max(times):.1f})')
 
-    return benchmark.table(
+    return harness.table(
         ['2 members, --security-group', 'commands', f'wall time, median of '
                                                     f'{runs}'],
         [['openstack port security vip create', 1, cell(tool)],
@@ -145,23 +138,23 @@ def wall_time(cloud: benchmark.Cloud, runs: int) -> str:
           'port set x2', 6, cell(by_hand)]])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def main() -> int:
+    parser = harness.parser(__doc__, runs=3,
+                            runs_help='wall-time runs (0: requests only)')
     parser.add_argument('--members', default='2,4,8')
-    parser.add_argument('--runs', type=int, default=3,
-                        help='Wall-time runs (0: requests only)')
     args = parser.parse_args()
     sizes = [int(m) for m in args.members.split(',')]
-    openstack = str(pathlib.Path(sys.executable).parent / 'openstack')
+    harness.ensure_cloud()
     with tempfile.TemporaryDirectory() as workdir:
-        cloud = benchmark.Cloud(workdir, openstack)
+        cloud = harness.Cloud(workdir)
         # Neutron's access log counts every client of the cloud: nothing
         # else may use it while this runs.
-        out: list[Any] = [requests(cloud, sizes)]
+        out = [requests(cloud, sizes)]
         if args.runs > 0:
             out += ['', wall_time(cloud, args.runs)]
-    print('\n'.join(out))
+    harness.emit('\n'.join(out), args.output)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
