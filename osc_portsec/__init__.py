@@ -152,7 +152,10 @@ class CreatePortSecurityVip(_Deferred):
 
 
 class ListPortSecurityVip(_Deferred):
-    _description = 'List the VIPs made by this tool'
+    _description = (
+        'List the VIPs made by this tool, or with --unmanaged the VIPs '
+        'made by hand'
+    )
     _module = 'vip'
 
 
@@ -179,7 +182,7 @@ class UnsetPortSecurityVip(_Deferred):
 class DeletePortSecurityVip(_Deferred):
     _description = (
         'Delete VIPs: their pair on every member, the VRRP rule created '
-        'with them, and the VIP port'
+        'with them, and the VIP port (an adopted port is only untagged)'
     )
     _module = 'vip'
 
@@ -188,5 +191,21 @@ class RestorePortSecurityVip(_Deferred):
     _description = (
         'Make a deleted VIP again from the journal: its port, address, '
         'VRRP rule and the pair on every member'
+    )
+    _module = 'vip'
+
+
+class CheckPortSecurityVip(_Deferred):
+    _description = (
+        'Check the whole VRRP contract of a VIP, made by this tool or by '
+        'hand: address, reservation, members\' pairs, VRRP between them'
+    )
+    _module = 'vip'
+
+
+class AdoptPortSecurityVip(_Deferred):
+    _description = (
+        'Bring a VIP made by hand under management without changing what '
+        'passes: record it, reserve its address when no port does'
     )
     _module = 'vip'

@@ -24,6 +24,9 @@ _PAST = {
     'create': 'created',
     'delete': 'deleted',
     'keep': 'kept',
+    'adopt': 'adopted',
+    'name': 'named',
+    'untag': 'untagged',
 }
 
 _SUBJECTS = {
@@ -44,6 +47,8 @@ SKIP_REASONS = {
     'not_created': 'this tool did not create it',
     'before': 'it was there before the VIP',
     'vip_group': "members keep the VIP's security group",
+    'adopted': 'it held the address before the VIP was adopted: only its '
+               'VIP tags go',
 }
 
 

@@ -75,6 +75,13 @@ COLUMNS = {c.name: c for c in (
     Column('held_by', None, formats.HeldBy),
     Column('findings', None, formats.Lines),
     Column('resource'),
+    # vip check, vip list --unmanaged
+    Column('check'),
+    Column('ok'),
+    Column('subject', None, formats.Named),
+    Column('detail'),
+    Column('network', None, formats.Named),
+    Column('reserved_by', None, formats.Named),
 )}
 
 
@@ -139,6 +146,8 @@ VIP_LIST = View(table=('id', 'name', 'ip_address', 'member_count'),
                       'member_ids', 'created_rule_id'))
 VIP_STEPS = View(table=('resource', 'name', 'result', 'changes'),
                  data=('resource', 'id', 'name', 'result', 'changes'))
+VIP_CHECK = View(('check', 'ok', 'subject', 'detail', 'fix'))
+VIP_UNMANAGED = View(('ip_address', 'network', 'members', 'reserved_by'))
 
 
 def select(view: View, parsed_args: argparse.Namespace) -> tuple[str, ...]:

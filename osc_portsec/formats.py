@@ -347,3 +347,21 @@ class HeldBy(Plain):
             return f"member {value['member']} on host {value['host']}"
         candidates = ', '.join(value.get('candidates') or []) or 'none'
         return f"host {value['host']} (members there: {candidates})"
+
+
+class Named(Plain):
+    """A port or network (``{'id', 'name'}``) or an address.
+
+    Its name in a table (the ID when it has none), its ID in JSON, for
+    scripts; an address is shown as it is in both.
+    """
+
+    def human_readable(self) -> str:
+        value = self._value
+        if isinstance(value, dict):
+            return str(value.get('name') or value.get('id'))
+        return '' if value is None else str(value)
+
+    def machine_readable(self) -> Any:
+        value = self._value
+        return value.get('id') if isinstance(value, dict) else value

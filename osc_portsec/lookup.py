@@ -41,15 +41,24 @@ def _ambiguous(
 def network_id(client: Any, network: str | None) -> str | None:
     """Resolve ``--network`` (name or ID) to an ID; None when not given.
 
+    One request (:func:`find_network`).
+    """
+    found = find_network(client, network)
+    return None if found is None else found[0]
+
+
+def find_network(client: Any, ref: str | None) -> tuple[str, str] | None:
+    """``(ID, name)`` of the network ``ref`` names; None when not given.
+
     One request: openstacksdk's ``find_network`` first asks for the value
     as an ID (a 404 for every name) and then lists by name, so it is used
     only for a UUID-like value, where the first answer is the one; a name
     is one list by name, and two networks of that name are refused as
     ``find_network`` refuses them.
     """
-    if network is None:
+    if ref is None:
         return None
-    ref = values.nonblank(network, 'network')
+    ref = values.nonblank(ref, 'network')
     not_found = exceptions.CommandError(
         f"Network '{ref}' was not found; check it with 'openstack "
         f"network list'."
@@ -63,13 +72,29 @@ def network_id(client: Any, network: str | None) -> str | None:
             raise not_found
         if len(found) > 1:
             raise duplicate
-        return str(found[0].id)
+        return str(found[0].id), ref
     try:
-        return str(client.find_network(ref, ignore_missing=False).id)
+        net = client.find_network(ref, ignore_missing=False)
     except sdk_exc.NotFoundException:
         raise not_found from None
     except sdk_exc.DuplicateResource:
         raise duplicate from None
+    return str(net.id), str(net.name or '')
+
+
+def network_names(client: Any, ids: Iterable[str]) -> dict[str, str]:
+    """Names of the networks ``ids`` ('' for none or not visible).
+
+    One list request per :data:`IDS_PER_REQUEST` IDs, as
+    :func:`group_names`.
+    """
+    wanted = list(dict.fromkeys(ids))
+    names = dict.fromkeys(wanted, '')
+    for start in range(0, len(wanted), IDS_PER_REQUEST):
+        for net in client.networks(id=wanted[start:start + IDS_PER_REQUEST],
+                                   fields=['id', 'name']):
+            names[net.id] = net.name or ''
+    return names
 
 
 def _no_groups_api(ref: str) -> exceptions.CommandError:

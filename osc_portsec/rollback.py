@@ -19,8 +19,9 @@ class Undo:
     """How to undo one step: ``kind`` on ``target``, with ``detail``.
 
     ``kind`` is ``delete_port``, ``delete_rule``, ``untag`` (``detail``:
-    the tag) or ``leave`` (``detail``: the VIP's address, the group the
-    step added, and whether it added the pair).
+    the tag), ``rename`` (``detail``: the name before) or ``leave``
+    (``detail``: the VIP's address, the group the step added, and whether
+    it added the pair).
     """
 
     what: str
@@ -49,6 +50,13 @@ def tagged(port_id: str, name: str, tag: str) -> Undo:
     return Undo(f'the tag {tag} of the VIP port {name}',
                 f'openstack port unset --tag {tag} {port_id}', 'untag',
                 port_id, types.MappingProxyType({'tag': tag}))
+
+
+def renamed(port_id: str, before: str) -> Undo:
+    """A port ``vip adopt`` named: the name it had (none) comes back."""
+    return Undo(f'the name of port {port_id}',
+                f"openstack port set --name '{before}' {port_id}", 'rename',
+                port_id, types.MappingProxyType({'name': before}))
 
 
 def joined(ref: str, port_id: str, address: str,

@@ -69,6 +69,19 @@ def change_found(
     dry_run: bool,
 ) -> dict[str, Any]:
     """Change a port already found and prepared: plan, update, journal."""
+    return rows.change_values(
+        outcome_found(client, port, prepared, mutation, cloud, dry_run))
+
+
+def outcome_found(
+    client: Proxy,
+    port: Port,
+    prepared: mutations.Prepared,
+    mutation: mutations.Mutation,
+    cloud: dict[str, Any],
+    dry_run: bool,
+) -> update.Outcome:
+    """:func:`change_found`, the port before and after as they came."""
     recorder: update.Recorder = (
         journal.Dry() if dry_run
         else journal.Recorder(mutation.journal_name, cloud)
@@ -80,7 +93,7 @@ def change_found(
         )
     for warning in outcome.plan.warnings:
         LOG.warning(warning)
-    return rows.change_values(outcome)
+    return outcome
 
 
 def roll_back(client: Proxy, plan: Sequence[rollback.Undo],
@@ -118,6 +131,8 @@ def _undo(client: Proxy, step: rollback.Undo, cloud: dict[str, Any]) -> None:
         client.delete_security_group_rule(step.target, ignore_missing=True)
     elif step.kind == 'untag':
         client.remove_tag(client.get_port(step.target), step.detail['tag'])
+    elif step.kind == 'rename':
+        client.update_port(step.target, name=step.detail['name'])
     elif step.kind == 'leave':
         mutation = mutations.VipLeave(
             step.detail['address'], step.detail.get('group'),

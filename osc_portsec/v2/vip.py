@@ -115,8 +115,14 @@ class ListPortSecurityVip(osc_portsec.ListPortSecurityVip, common.Command,
         parser = super().get_parser(prog_name)
         parser.add_argument('--network', metavar='<network>',
                             help='Only VIPs on this network (name or ID)')
+        parser.add_argument(
+            '--unmanaged', action='store_true',
+            help='List the VIPs made by hand instead: addresses two or more '
+                 'ports carry in their allowed address pairs (or one, and '
+                 'an unbound port holds) that no VIP of this tool owns')
         common.examples(parser, 'openstack port security vip list',
-                        'openstack port security vip list --network app-net')
+                        'openstack port security vip list --network app-net',
+                        'openstack port security vip list --unmanaged')
         return parser
 
     def act(self, parsed_args: argparse.Namespace) -> tuple:
@@ -127,10 +133,101 @@ class ListPortSecurityVip(osc_portsec.ListPortSecurityVip, common.Command,
 
         _blanks(('network', parsed_args.network))
         client = common.network(self.app)
+        if parsed_args.unmanaged:
+            from osc_portsec.vip import unmanaged
+
+            return columns.listed(
+                unmanaged.hand_made(*prepare.everything(
+                    client, parsed_args.network)),
+                columns.VIP_UNMANAGED, parsed_args)
         net_id = lookup.network_id(client, parsed_args.network)
         vips = [model.from_port(p) for p in prepare.tagged(client, net_id)]
         return columns.listed([_listed(v) for v in vips], columns.VIP_LIST,
                               parsed_args)
+
+
+class CheckPortSecurityVip(osc_portsec.CheckPortSecurityVip,
+                           common.Command, command.Lister):
+    """Exit 0 when every check passes, 2 when one fails (rows printed)."""
+
+    _failed_checks = 0
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'vip', metavar='<vip>',
+            help='VIP of this tool (name or ID) or, for a VIP made by '
+                 'hand, its IP address')
+        parser.add_argument(
+            '--network', metavar='<network>',
+            help='Network of the VIP (name or ID): needed for an address '
+                 'no port holds as a fixed IP')
+        parser.add_argument(
+            '--vmac', action='store_true',
+            help='The members run keepalived with use_vmac (VRRP virtual '
+                 'MAC 00:00:5e:00:01:XX): check that it is allowed with '
+                 'the address')
+        common.examples(
+            parser, 'openstack port security vip check web-vip',
+            'openstack port security vip check 10.0.0.100 --network app-net',
+            'openstack port security vip check web-vip --vmac -f json')
+        return parser
+
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import columns
+        from osc_portsec.vip import check
+        from osc_portsec.vip import findings
+        from osc_portsec.vip import prepare
+
+        _blanks(('VIP', parsed_args.vip), ('network', parsed_args.network))
+        found = check.judge(prepare.seen(
+            common.network(self.app), parsed_args.vip.strip(),
+            parsed_args.network), parsed_args.vmac)
+        self._failed_checks = len(findings.failed(found))
+        return columns.listed([findings.row(f) for f in found],
+                              columns.VIP_CHECK, parsed_args)
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        result = super().run(parsed_args)
+        return 2 if result == 0 and self._failed_checks else result
+
+
+class AdoptPortSecurityVip(osc_portsec.AdoptPortSecurityVip,
+                           common.Command, command.Lister):
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'name', metavar='<name>',
+            help='Name of the VIP (the name of the port holding the '
+                 'address, when it has one)')
+        parser.add_argument('--network', metavar='<network>', required=True,
+                            help='Network of the VIP (name or ID)')
+        parser.add_argument('--ip-address', metavar='<ip-address>',
+                            required=True, help='The VIP address')
+        _member(parser, 'record as a member (default: every port of the '
+                        'network whose pairs carry the address)',
+                required=False)
+        common.add_dry_run(parser)
+        common.examples(
+            parser, 'openstack port security vip adopt web-vip --network '
+                    'app-net --ip-address 10.0.0.100 --dry-run',
+            'openstack port security vip adopt web-vip --network app-net '
+            '--ip-address 10.0.0.100 --member web-1 --member web-2')
+        return parser
+
+    def act(self, parsed_args: argparse.Namespace) -> tuple:
+        from osc_portsec import runner
+        from osc_portsec.vip import adopt
+
+        _blanks(('name', parsed_args.name),
+                ('--network', parsed_args.network),
+                ('--member', parsed_args.members))
+        req = adopt.Request(parsed_args.name, parsed_args.network,
+                            parsed_args.ip_address,
+                            parsed_args.members or (), parsed_args.dry_run)
+        return _steps(adopt.adopt(common.network(self.app), req,
+                                  runner.cloud_info(self.app)), parsed_args)
 
 
 class ShowPortSecurityVip(osc_portsec.ShowPortSecurityVip, common.Command,
@@ -199,6 +296,10 @@ class DeletePortSecurityVip(osc_portsec.DeletePortSecurityVip,
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         _vip(parser, many=True)
+        parser.add_argument(
+            '--all', action='store_true', dest='every',
+            help='Also remove the VIP\'s pair from the members that had it '
+                 'before the VIP (an adopted VIP\'s members)')
         common.add_dry_run(parser)
         common.examples(
             parser, 'openstack port security vip delete web-vip --dry-run',
@@ -213,14 +314,15 @@ class DeletePortSecurityVip(osc_portsec.DeletePortSecurityVip,
         _blanks(('vip', parsed_args.vip))
         client, cloud = common.network(self.app), runner.cloud_info(self.app)
         if len(parsed_args.vip) == 1:
-            return _steps(delete.delete(client, parsed_args.vip[0], cloud,
-                                        parsed_args.dry_run), parsed_args)
+            return _steps(delete.delete(
+                client, parsed_args.vip[0], cloud, parsed_args.dry_run,
+                parsed_args.every), parsed_args)
         self._total = len(parsed_args.vip)
         rows: list[dict[str, Any]] = []
         for ref in parsed_args.vip:
             with self.item(ref):
                 rows += delete.delete(client, ref, cloud,
-                                      parsed_args.dry_run)
+                                      parsed_args.dry_run, parsed_args.every)
         if self._failed == self._total:
             raise self.summary()
         return _steps(rows, parsed_args)

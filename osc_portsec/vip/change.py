@@ -10,6 +10,7 @@ state the next run of either command completes.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Sequence, TYPE_CHECKING
 
 from osc_portsec import changes
@@ -18,6 +19,8 @@ from osc_portsec import lookup
 from osc_portsec import mutations
 from osc_portsec import rollback
 from osc_portsec import runner
+from osc_portsec.vip import check
+from osc_portsec.vip import findings
 from osc_portsec.vip import join
 from osc_portsec.vip import model
 from osc_portsec.vip import prepare
@@ -50,26 +53,41 @@ def vip_group(client: Proxy, vip: model.Vip) -> tuple[str, str] | None:
 
 def add(client: Proxy, ref: str, refs: Sequence[str],
         cloud: dict[str, Any], dry_run: bool) -> list[dict[str, Any]]:
-    """``vip set --member``: every member checked, then joined."""
+    """``vip set --member``: every member checked, then joined.
+
+    ``vip check`` then judges the result (or, for a dry run, what it
+    would be); its failures are warnings.
+    """
     vip = prepare.find_vip(client, ref)
     ports = prepare.network_ports(client, vip.network_id)
     found = prepare.members(client, refs, ports, vip.network_id,
                             vip.ip_address, vip.id)
     group = vip_group(client, vip)
     if dry_run:
-        return join.dry_run(client, vip.ip_address, found, group, 'vip set',
-                            cloud)
-    undo: list[rollback.Undo] = []
-    try:
-        rows = join.members(client, vip, found, group, 'vip set', cloud,
-                            undo)
-    except join.FAILED as exc:
-        raise failures.PartlyDone(
-            exc, runner.roll_back(client, undo, cloud)) from exc
-    join.warn_vrrp(client, prepare.member_ports(
-        vip, prepare.network_ports(client, vip.network_id)),
-        model.ethertype(vip.ip_address))
-    return rows
+        joined = join.dry_run(client, vip.ip_address, found, group,
+                              'vip set', cloud)
+        after = recorded(vip, found)
+    else:
+        undo: list[rollback.Undo] = []
+        try:
+            joined = join.members(client, vip, found, group, 'vip set',
+                                  cloud, undo)
+        except join.FAILED as exc:
+            raise failures.PartlyDone(
+                exc, runner.roll_back(client, undo, cloud)) from exc
+        after = joined.vip or vip
+    subnets = list(client.subnets(network_id=vip.network_id))
+    findings.warn(check.judge(prepare.seen_after(
+        client, after, ports, joined.ports, subnets)))
+    return joined.rows
+
+
+def recorded(vip: model.Vip, found: Sequence[prepare.Member]) -> model.Vip:
+    """``vip`` with the members not yet recorded recorded (a dry run)."""
+    new = [m for m in found if m.port.id not in vip.all_members]
+    return dataclasses.replace(
+        vip, members=(*vip.members, *(m.port.id for m in new if not m.kept)),
+        kept=(*vip.kept, *(m.port.id for m in new if m.kept)))
 
 
 def kept_row(member: prepare.Member, address: str,

@@ -140,3 +140,50 @@ def address_free(value: str, ports: Sequence[Any], members: Sequence[str],
                 f"port {_label(port)}, which is not a member; name it with "
                 f"--member {port.id} if it shares the VIP, or choose "
                 f"another address.")
+
+
+def adoptable(name: str, address: str, holder: Any | None,
+              vip: model.Vip | None) -> None:
+    """Refuse an address ``vip adopt`` cannot take over as it stands.
+
+    ``holder`` is the port holding the address; ``vip`` the tool's VIP
+    that port already is. A VIP of another name, a Neutron port (DHCP,
+    metadata, router) or a port named otherwise is refused: adopt
+    renames nothing and never makes Neutron's own port a VIP.
+    """
+    if vip is not None:
+        if vip.name != name:
+            raise refuse(
+                f"Address {address} is already VIP {vip.name or vip.id} "
+                f"({vip.id}); see it with 'openstack port security vip "
+                f"show {vip.id}'.")
+        return
+    if holder is None:
+        return
+    owner = holder.device_owner or ''
+    if owner.startswith('network:'):
+        raise refuse(
+            f"Address {address} is held by Neutron's own port "
+            f"{_label(holder)} ({owner}): it is not a VIP's address; "
+            f"choose the VIP's own address.")
+    if holder.name and holder.name != name:
+        raise refuse(
+            f"Port {_label(holder)} holds {address} under the name "
+            f"'{holder.name}'; adopt the VIP by that name ('openstack port "
+            f"security vip adopt {holder.name} ...'), or rename the port "
+            f"first ('openstack port set --name {name} {holder.id}').")
+
+
+def adopted_member(ref: str, port: Any, address: str,
+                   subnets: Sequence[str], holder_id: str | None) -> None:
+    """A member named to ``vip adopt`` must share the address already."""
+    if port.id == holder_id:
+        raise refuse(f"Member '{ref}' is the port holding {address}; give "
+                     f"the ports of the servers that share the address.")
+    if not any(model.member_kind(p, address, subnets)
+               for p in port.allowed_address_pairs or []):
+        raise refuse(
+            f"Member '{ref}' ({port.id}) does not carry {address} in its "
+            f"allowed address pairs, and adopt adds no pair; adopt the VIP "
+            f"without it, then add it with 'openstack port security vip "
+            f"set <name> --member {port.id}'.")

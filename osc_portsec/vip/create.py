@@ -9,6 +9,8 @@ see both ports; the older one wins and the other run removes its own
 a rule another run created meanwhile is used), then each member through
 the same conditional, journalled update as ``pair add``. A failure
 part-way runs the rollback plan of what this run did, newest first.
+``vip check`` judges the result (or, for a dry run, what would be made)
+and its failures are printed as warnings.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from osc_portsec import failures
 from osc_portsec import lookup
 from osc_portsec import rollback
 from osc_portsec import runner
+from osc_portsec.vip import check
 from osc_portsec.vip import checks
+from osc_portsec.vip import findings
 from osc_portsec.vip import join
 from osc_portsec.vip import model
+from osc_portsec.vip import observed
 from osc_portsec.vip import prepare
 from osc_portsec.vip import report
 from osc_portsec.vip import rules
@@ -64,6 +69,8 @@ class Target:
     group: tuple[str, str] | None
     ether: str
     group_rules: tuple[Any, ...]
+    ports: tuple[Any, ...] = ()
+    subnets: tuple[Any, ...] = ()
 
 
 def _existing(ports: Sequence[Any], name: str) -> model.Vip | None:
@@ -123,7 +130,7 @@ def _target(client: Proxy, req: Request) -> Target:
     ether = (model.ethertype(address) if address
              else f'IPv{subnet.ip_version}')
     return Target(net_id, address, subnet, existing, tuple(found), group,
-                  ether, tuple(group_rules))
+                  ether, tuple(group_rules), tuple(ports), tuple(subnets))
 
 
 def _new_port(client: Proxy, req: Request, tgt: Target,
@@ -172,7 +179,8 @@ def _members_of(client: Proxy, vip: model.Vip, tgt: Target,
 
 
 def _rule(client: Proxy, vip: model.Vip, tgt: Target,
-          undo: list[rollback.Undo]) -> dict[str, Any]:
+          undo: list[rollback.Undo]) -> tuple[dict[str, Any], Any]:
+    """The VRRP rule's row, and the rule (created, or the one in place)."""
     assert tgt.group is not None
     group, ether = tgt.group, tgt.ether
     label = rules.label(group, ether)
@@ -195,22 +203,25 @@ def _rule(client: Proxy, vip: model.Vip, tgt: Target,
             # The rule's description names the VIP: that is how delete
             # knows the rule is the VIP's own.
             undo.append(rollback.rule_created(found.id, group[1] or group[0]))
-            return report.row('vrrp_rule', found.id, group[1], 'created',
-                              [report.rule_change('create', found.id, label)])
+            return report.row(
+                'vrrp_rule', found.id, group[1], 'created',
+                [report.rule_change('create', found.id, label)]), found
     return report.row('vrrp_rule', found.id, group[1], 'existing',
                       [report.rule_change('skip', found.id, label,
-                                          'in_group')])
+                                          'in_group')]), found
 
 
 def create(client: Proxy, req: Request, cloud: dict[str, Any]
            ) -> list[dict[str, Any]]:
-    """Create (or complete) the VIP; the rows of what was done."""
+    """Create (or complete) the VIP; the rows of what was done.
+
+    ``vip check`` then judges the result; its failures are warnings.
+    """
     tgt = target(client, req)
-    if tgt.group is None:
-        join.warn_vrrp(client, [m.port for m in tgt.members], tgt.ether)
     if req.dry_run:
         return _dry_run(client, req, tgt, cloud)
     undo: list[rollback.Undo] = []
+    rule = None
     try:
         if tgt.existing:
             vip = _members_of(client, tgt.existing, tgt, undo)
@@ -223,18 +234,46 @@ def create(client: Proxy, req: Request, cloud: dict[str, Any]
                 report.port_change('create', vip.id, vip.name,
                                    vip.ip_address)])]
         if tgt.group:
-            rows.append(_rule(client, vip, tgt, undo))
-        rows += join.members(client, vip, tgt.members, tgt.group,
-                             req.command, cloud, undo)
+            row, rule = _rule(client, vip, tgt, undo)
+            rows.append(row)
+        joined = join.members(client, vip, tgt.members, tgt.group,
+                              req.command, cloud, undo)
     except join.FAILED as exc:
         raise failures.PartlyDone(
             exc, runner.roll_back(client, undo, cloud)) from exc
-    return rows
+    findings.warn(check.judge(prepare.seen_after(
+        client, joined.vip or vip, tgt.ports, joined.ports, tgt.subnets,
+        [*tgt.group_rules, rule] if rule is not None else None,
+        with_fips=tgt.existing is not None)))
+    return rows + joined.rows
+
+
+def _planned(req: Request, tgt: Target) -> tuple[model.Vip, list[Any]]:
+    """The VIP a dry run would make or complete, and its rule's part."""
+    added = [m.port.id for m in tgt.members if not m.kept]
+    kept = [m.port.id for m in tgt.members if m.kept]
+    group_id = tgt.group[0] if tgt.group else None
+    planned = [] if group_id is None else [observed.planned_rule(
+        group_id, tgt.ether)]
+    if tgt.existing:
+        vip = tgt.existing
+        return dataclasses.replace(
+            vip, members=tuple(dict.fromkeys((*vip.members, *added))),
+            kept=tuple(dict.fromkeys((*vip.kept, *kept)))), planned
+    assert tgt.address is not None
+    port = observed.planned_port(
+        req.name, tgt.net_id, tgt.subnet.id, tgt.address,
+        model.tags(added, kept, group_id=group_id))
+    return model.from_port(port), planned
 
 
 def _dry_run(client: Proxy, req: Request, tgt: Target,
              cloud: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows of a create as "would ...", with nothing sent."""
+    """The rows of a create as "would ...", with nothing sent.
+
+    ``vip check`` judges what the create would make (when the address is
+    known: Neutron picks a free one only when the port is made).
+    """
     if tgt.existing:
         vip = tgt.existing
         rows = [report.row('vip_port', vip.id, vip.name, 'existing', [
@@ -253,5 +292,12 @@ def _dry_run(client: Proxy, req: Request, tgt: Target,
         rows.append(report.row('vrrp_rule', found.id if found else None,
                                tgt.group[1], 'dry-run', [change],
                                dry_run=True))
-    return rows + join.dry_run(client, tgt.address, tgt.members, tgt.group,
-                               req.command, cloud)
+    joined = join.dry_run(client, tgt.address, tgt.members, tgt.group,
+                          req.command, cloud)
+    if tgt.address is not None:
+        vip, planned = _planned(req, tgt)
+        findings.warn(check.judge(prepare.seen_after(
+            client, vip, tgt.ports, joined.ports, tgt.subnets,
+            [*tgt.group_rules, *planned] if tgt.group else None,
+            with_fips=tgt.existing is not None)))
+    return rows + joined.rows

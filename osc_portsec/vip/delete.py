@@ -3,9 +3,11 @@
 The journal gets what ``vip restore`` needs before anything is removed; a
 run killed part-way leaves the VIP port (and so the VIP) in place, and a
 second run completes the delete. Only what the tool added goes: the pairs
-it gave members (a pair that was there before stays), the VRRP rule it
-created (unless another VIP of the group uses it). Members keep the VIP's
-security group; every row says what stayed and why.
+it gave members (a pair that was there before stays, unless ``--all``),
+the VRRP rule it created (unless another VIP of the group uses it), the
+port it made (a port ``vip adopt`` found holding the address only loses
+the VIP's tags). Members keep the VIP's security group; every row says
+what stayed and why.
 """
 
 from __future__ import annotations
@@ -92,8 +94,10 @@ def _rule_row(client: Proxy, vip: model.Vip,
 
 
 def _member_row(client: Proxy, vip: model.Vip, port: Any,
-                cloud: dict[str, Any], dry_run: bool) -> dict[str, Any]:
-    member = prepare.Member(port.id, port, port.id not in vip.members)
+                cloud: dict[str, Any], dry_run: bool,
+                every: bool = False) -> dict[str, Any]:
+    member = prepare.Member(port.id, port,
+                            port.id not in vip.members and not every)
     row = change.leave(client, vip, member, 'vip delete', cloud, dry_run)
     if vip.group_id and vip.group_id in (port.security_group_ids or []):
         row['changes'].append(changes.words(changes.group(
@@ -123,7 +127,8 @@ def record(vip: model.Vip, cloud: dict[str, Any],
                     'members': [p.id for p in found
                                 if p.id in vip.members],
                     'kept': [p.id for p in found if p.id not in vip.members],
-                    'rule_id': vip.rule_id, 'rule_group_id': group},
+                    'rule_id': vip.rule_id, 'rule_group_id': group,
+                    'adopted': vip.adopted},
         })
     except OSError as exc:
         LOG.warning('The journal %s cannot be written (%s); VIP %s is '
@@ -135,22 +140,57 @@ def record(vip: model.Vip, cloud: dict[str, Any],
              vip.name, path, vip.name)
 
 
+def _untag(client: Proxy, vip: model.Vip) -> None:
+    """An adopted port loses the VIP's tags, the marker of adoption last.
+
+    Killed part-way, the port is still marked adopted: a second delete
+    (or adopt) finds it, and no delete ever removes it.
+    """
+    tags = [t for t in vip.port.tags or []
+            if t.startswith(model.TAG) and t not in (model.TAG,
+                                                     model.ADOPTED_TAG)]
+    for tag in [*tags, model.TAG, model.ADOPTED_TAG]:
+        if tag in (vip.port.tags or []):
+            client.remove_tag(vip.port, tag)
+
+
+def _port_row(client: Proxy, vip: model.Vip,
+              dry_run: bool) -> dict[str, Any]:
+    """The VIP port: deleted, or (adopted) untagged and kept."""
+    result = 'dry-run' if dry_run else None
+    if vip.adopted:
+        if not dry_run:
+            _untag(client, vip)
+        return report.row('vip_port', vip.id, vip.name, result or 'untagged',
+                          [changes.Change('untag', 'vip_port', {
+                              'id': vip.id, 'name': vip.name,
+                              'ip_address': vip.ip_address,
+                              'reason': 'adopted'})], dry_run)
+    if not dry_run:
+        client.delete_port(vip.id, ignore_missing=True)
+    return report.row(
+        'vip_port', vip.id, vip.name, result or 'deleted',
+        [report.port_change('delete', vip.id, vip.name, vip.ip_address)],
+        dry_run)
+
+
 def delete(client: Proxy, ref: str, cloud: dict[str, Any],
-           dry_run: bool) -> list[dict[str, Any]]:
-    """Members' pairs, then the rule this tool created, then the port."""
+           dry_run: bool, every: bool = False) -> list[dict[str, Any]]:
+    """Members' pairs, then the rule this tool created, then the port.
+
+    With ``every`` (``--all``) the members whose pairs were there before
+    the VIP lose the VIP's pair too. An adopted port is untagged, never
+    deleted.
+    """
     vip = prepare.find_vip(client, ref)
     found = prepare.member_ports(
         vip, prepare.network_ports(client, vip.network_id))
     if not dry_run:
         record(vip, cloud, found)
-    rows = [_member_row(client, vip, port, cloud, dry_run) for port in found]
+    rows = [_member_row(client, vip, port, cloud, dry_run, every)
+            for port in found]
     rule = _rule_row(client, vip, dry_run)
     if rule is not None:
         rows.append(rule)
-    if not dry_run:
-        client.delete_port(vip.id, ignore_missing=True)
-    rows.insert(0, report.row(
-        'vip_port', vip.id, vip.name, 'dry-run' if dry_run else 'deleted',
-        [report.port_change('delete', vip.id, vip.name, vip.ip_address)],
-        dry_run))
+    rows.insert(0, _port_row(client, vip, dry_run))
     return rows

@@ -10,7 +10,7 @@ changed the cloud adds its undo to the run's rollback plan.
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence, TYPE_CHECKING
+from typing import Any, NamedTuple, Sequence, TYPE_CHECKING
 
 from osc_lib import exceptions
 
@@ -18,15 +18,14 @@ from osc_portsec import changes
 from osc_portsec import failures
 from osc_portsec import mutations
 from osc_portsec import rollback
+from osc_portsec import rows
 from osc_portsec import runner
 from osc_portsec.vip import model
+from osc_portsec.vip import prepare
 from osc_portsec.vip import report
-from osc_portsec.vip import rules
 
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
-
-    from osc_portsec.vip import prepare
 
 LOG = logging.getLogger(__name__)
 
@@ -73,21 +72,30 @@ def _own(client: Proxy, vip: model.Vip, port_id: str,
     return vip
 
 
+class Joined(NamedTuple):
+    """What each member did (rows), its port after, and the VIP after."""
+
+    rows: list[dict[str, Any]]
+    ports: list[Any]
+    vip: model.Vip | None = None
+
+
 def members(client: Proxy, vip: model.Vip, found: Sequence[prepare.Member],
             group: tuple[str, str] | None, command: str,
-            cloud: dict[str, Any], undo: list[rollback.Undo]
-            ) -> list[dict[str, Any]]:
+            cloud: dict[str, Any], undo: list[rollback.Undo]) -> Joined:
     """Each member joins through the runner; the rows of what it did."""
     new = {m.port.id for m in found} - set(vip.all_members)
     vip = tag_members(client, vip, found, undo)
     mutation = mutations.VipJoin(address=vip.ip_address, group=group,
                                  journal_name=command)
-    rows = []
+    done = Joined([], [], vip)
     for member in found:
-        values = runner.change_found(
+        outcome = runner.outcome_found(
             client, member.port, mutations.Prepared(member.ref), mutation,
             cloud, False)
-        rows.append(report.member(values))
+        values = rows.change_values(outcome)
+        done.rows.append(report.member(values))
+        done.ports.append(outcome.after)
         added = values['changed']['added']
         step = rollback.joined(member.ref, member.port.id, vip.ip_address,
                                added, group)
@@ -96,40 +104,25 @@ def members(client: Proxy, vip: model.Vip, found: Sequence[prepare.Member],
         if member.port.id in new:
             vip = _own(client, vip, member.port.id,
                        bool(step and step.detail.get('pair')))
-    return rows
+    return done._replace(vip=vip)
 
 
 def dry_run(client: Proxy, address: str | None,
             found: Sequence[prepare.Member],
             group: tuple[str, str] | None, command: str,
-            cloud: dict[str, Any]) -> list[dict[str, Any]]:
+            cloud: dict[str, Any]) -> Joined:
     """What each member's update would be; nothing is sent."""
     if address is None:
         # The address is Neutron's choice when the port is made.
-        return [report.row('member', m.port.id, m.port.name, 'dry-run', [
-            changes.pair('add', 'the address Neutron picks',
-                         m.port.mac_address)], dry_run=True)
-                for m in found]
+        return Joined([report.row('member', m.port.id, m.port.name,
+                                  'dry-run', [changes.pair(
+                                      'add', 'the address Neutron picks',
+                                      m.port.mac_address)], dry_run=True)
+                       for m in found], [m.port for m in found])
     mutation = mutations.VipJoin(address=address, group=group,
                                  journal_name=command)
-    return [report.member(runner.change_found(
-        client, m.port, mutations.Prepared(m.ref), mutation, cloud, True))
-        for m in found]
-
-
-def group_rules(client: Proxy, ports: Sequence[Any]) -> list[Any]:
-    """The rules of the groups of ``ports``, in one list request."""
-    ids = list(dict.fromkeys(g for p in ports
-                             for g in p.security_group_ids or []))
-    if not ids:
-        return []
-    return list(client.security_group_rules(security_group_id=ids))
-
-
-def warn_vrrp(client: Proxy, ports: Sequence[Any], ether: str) -> None:
-    """Warn when the members' groups do not let VRRP between them."""
-    if len(ports) < 2:
-        return
-    text = rules.gaps(ports, group_rules(client, ports), ether)
-    if text:
-        LOG.warning(text)
+    outcomes = [runner.outcome_found(client, m.port,
+                                     mutations.Prepared(m.ref), mutation,
+                                     cloud, True) for m in found]
+    return Joined([report.member(rows.change_values(o)) for o in outcomes],
+                  [o.after for o in outcomes])

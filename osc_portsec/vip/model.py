@@ -12,9 +12,11 @@ earlier releases have only the tag.
 The tags say what the tool owns: one tag per member whose pair the tool
 added (``member``), one per member whose pair was there before the VIP
 (``kept``: never removed), the VRRP rule it created (``rule``) and the
-group given with ``--security-group`` (``group``). Each is added or
-removed on its own (``PUT``/``DELETE /ports/{id}/tags/{tag}``), so two
-runs never lose each other's members.
+group given with ``--security-group`` (``group``). A VIP brought under
+management by ``vip adopt`` whose port held the address before carries
+``adopted`` too: ``vip delete`` removes its tags, never the port. Each
+tag is added or removed on its own (``PUT``/``DELETE
+/ports/{id}/tags/{tag}``), so two runs never lose each other's members.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ MEMBER_TAG = 'osc-portsec-vip-member:'
 KEPT_TAG = 'osc-portsec-vip-kept:'
 RULE_TAG = 'osc-portsec-vip-rule:'
 GROUP_TAG = 'osc-portsec-vip-group:'
+ADOPTED_TAG = 'osc-portsec-vip-adopted'
 # Neutron's default max_allowed_address_pair; the API does not expose the
 # configured value, so a member is refused before the cloud would refuse
 # it half-way through a create.
@@ -107,6 +110,11 @@ class Vip:
     def created_at(self) -> str:
         return str(getattr(self.port, 'created_at', None) or '')
 
+    @property
+    def adopted(self) -> bool:
+        """Whether the port held the address before ``vip adopt``."""
+        return ADOPTED_TAG in (getattr(self.port, 'tags', None) or [])
+
 
 def from_port(port: Port) -> Vip:
     found = list(port.tags or [])
@@ -164,6 +172,43 @@ def carries(pair: Mapping[str, Any], address: str) -> str | None:
             iface.ip == iface.network.network_address):
         return 'cidr'
     return None
+
+
+def member_kind(pair: Mapping[str, Any], address: str,
+                subnets: Iterable[str] = ()) -> str | None:
+    """How ``pair`` carries ``address`` for a VIP's member, or None.
+
+    As :func:`carries`, except that a CIDR as wide as a subnet of
+    ``subnets`` (CIDRs) that holds the address, or wider, is None: the
+    port forwards for that whole range (a router or firewall appliance);
+    it does not share the address as a VRRP peer.
+    """
+    kind = carries(pair, address)
+    if kind != 'cidr':
+        return kind
+    ip = ipaddress.ip_address(address)
+    width = ipaddress.ip_interface(str(pair['ip_address']).strip())
+    for cidr in subnets:
+        subnet = ipaddress.ip_network(cidr, strict=False)
+        if ip in subnet and width.network.prefixlen <= subnet.prefixlen:
+            return None
+    return kind
+
+
+def holds(port: Any, address: str) -> bool:
+    """Whether ``address`` is one of the port's fixed IPs."""
+    return any(ip.get('ip_address') == address
+               for ip in port.fixed_ips or [])
+
+
+# The MACs of RFC 5798 VRRP virtual routers (keepalived ``use_vmac``):
+# 00:00:5e:00:01:<VRID> for IPv4, 00:00:5e:00:02:<VRID> for IPv6. The
+# only MACs but a port's own that Neutron 29 on OVN accepts in a pair.
+VRRP_MAC_PREFIX = {4: '00:00:5e:00:01:', 6: '00:00:5e:00:02:'}
+
+
+def vrrp_mac_prefix(address: str) -> str:
+    return VRRP_MAC_PREFIX[ipaddress.ip_address(address).version]
 
 
 def rule_line(rule: Any) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """Every read a VIP command makes, once, before anything changes.
 
 The VIPs (the tagged ports, one request), the ports of the VIP's network
-(one request), its subnets, the security group with its rules. Members
-are found among the network's ports by the same resolver as every port
-reference (:func:`osc_portsec.lookup.pick_port`) and checked; SDK errors
-propagate as they come, to the command's one boundary.
+(one request), its subnets, the security group with its rules, the rules
+of the members' groups, the floating IPs of the VIP port; and everything
+``vip check`` judges (:func:`seen`). Members are found among the
+network's ports by the same resolver as every port reference
+(:func:`osc_portsec.lookup.pick_port`) and checked; SDK errors propagate
+as they come, to the command's one boundary.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from osc_portsec import lookup
 from osc_portsec import values
 from osc_portsec.vip import checks
 from osc_portsec.vip import model
+from osc_portsec.vip import observed
+from osc_portsec.vip import rules as _rules
 
 if TYPE_CHECKING:
     from openstack.network.v2._proxy import Proxy
@@ -144,3 +148,177 @@ def group(client: Proxy, ref: str) -> tuple[tuple[str, str], list[Any]]:
     rules = [_rule.SecurityGroupRule(**r, _synchronized=True)
              for r in found.security_group_rules or []]
     return (found.id, found.name or ''), rules
+
+
+def _at_address(client: Proxy, address: str, net_id: str | None) -> str:
+    """The network of the port holding ``address`` (one request)."""
+    if net_id is not None:
+        return net_id
+    nets = list(dict.fromkeys(
+        p.network_id for p in client.ports(
+            fixed_ips=[f'ip_address={address}'])))
+    if len(nets) == 1:
+        return str(nets[0])
+    if not nets:
+        raise exceptions.CommandError(
+            f"No port holds {address} as a fixed IP; give --network "
+            f"<network> to check a VIP that only allowed address pairs "
+            f"carry.")
+    raise exceptions.CommandError(
+        f"{address} is a fixed IP on networks {', '.join(nets)}; give "
+        f"--network <network>.")
+
+
+def _named(ref: str, ports: Sequence[Port], net_id: str) -> model.Vip:
+    """The VIP ``ref`` (name or ID) among the network's ports."""
+    wanted = values.canonical_uuid(ref) if values.is_uuid_like(ref) else ref
+    found = [p for p in ports if model.is_vip(p) and wanted in (p.id, p.name)]
+    if len(found) == 1:
+        return model.from_port(found[0])
+    if not found:
+        raise exceptions.CommandError(
+            f"No VIP named or with ID '{ref}' was found on network {net_id}; "
+            f"list them with 'openstack port security vip list', or give "
+            f"the address of a hand-made VIP.")
+    raise exceptions.CommandError(
+        f"More than one VIP is named '{ref}' on network {net_id}; give the "
+        f"VIP's ID.")
+
+
+def floating_ips(client: Proxy, held: Any | None) -> list[Any]:
+    """The floating IPs pointing at the port holding the VIP's address.
+
+    (Neutron associates a floating IP only with a fixed IP of the port it
+    names, so only the holder can have one.) A cloud without the L3
+    extension answers 404: no floating IP.
+    """
+    if held is None:
+        return []
+    try:
+        return list(client.ips(port_id=held.id))
+    except sdk_exc.NotFoundException:
+        return []
+
+
+def seen(client: Proxy, ref: str, network: str | None) -> observed.Seen:
+    """Everything ``vip check`` judges: at most six requests.
+
+    The network (when given), the VIP (by name or ID) or the network of
+    the port holding the address, the network's ports, its subnets, the
+    rules of the members' groups and the floating IPs of the holder.
+    """
+    if '/' in ref and values.is_ip_like(ref.split('/', 1)[0]):
+        raise exceptions.CommandError(
+            f"'{ref}' is a CIDR; give the VIP's address without a prefix "
+            f"(or the name or ID of a VIP of this tool).")
+    net_id = lookup.network_id(client, network)
+    vip: model.Vip | None = None
+    if values.is_ip_like(ref):
+        address = values.ip_address(ref)
+        net_id = _at_address(client, address, net_id)
+        ports = network_ports(client, net_id)
+    elif net_id is not None:
+        ports = network_ports(client, net_id)
+        vip = _named(ref, ports, net_id)
+    else:
+        vip = find_vip(client, ref)
+        net_id = vip.network_id
+        ports = network_ports(client, net_id)
+    if vip is not None:
+        address = vip.ip_address
+    held = next((p for p in ports if model.holds(p, address)), None)
+    if vip is None and held is not None and model.is_vip(held):
+        vip = model.from_port(held)
+    partial = observed.Seen(address, net_id, tuple(ports), vip=vip)
+    subnets = tuple(client.subnets(network_id=net_id))
+    found = observed.members(dataclasses.replace(partial, subnets=subnets))
+    return dataclasses.replace(
+        partial, subnets=subnets,
+        rules=tuple(group_rules(client, found)),
+        floating_ips=tuple(floating_ips(client, observed.holder(partial))))
+
+
+def group_rules(client: Proxy, ports: Sequence[Any]) -> list[Any]:
+    """The rules of the groups of ``ports``, in one list request."""
+    ids = list(dict.fromkeys(g for p in ports
+                             for g in p.security_group_ids or []))
+    if not ids:
+        return []
+    return list(client.security_group_rules(security_group_id=ids))
+
+
+def seen_after(client: Proxy, vip: model.Vip, ports: Sequence[Any],
+               changed: Sequence[Any], subnets: Sequence[Any],
+               known_rules: Sequence[Any] | None = None,
+               with_fips: bool = True) -> observed.Seen:
+    """What ``vip check`` judges after a change, from what it read.
+
+    ``ports`` as read before, ``changed`` the members' ports as the change
+    returned them, ``vip`` the VIP after. The rules of the members'
+    groups are read unless ``known_rules`` already let VRRP between every
+    member (rules only allow: more rules change nothing); the floating
+    IPs of the VIP port with ``with_fips`` (a new port has none).
+    """
+    after = {p.id: p for p in changed}
+    current = [after.get(p.id, p) for p in ports if p.id != vip.id]
+    partial = observed.Seen(vip.ip_address, vip.network_id,
+                            (*current, vip.port), tuple(subnets), vip)
+    found = observed.members(partial)
+    rules = known_rules
+    if rules is None or any(_rules.vrrp_deaf(
+            found, rules, model.ethertype(vip.ip_address)).values()):
+        rules = group_rules(client, found)
+    return dataclasses.replace(
+        partial, rules=tuple(rules), floating_ips=tuple(
+            floating_ips(client, vip.port) if with_fips else ()))
+
+
+def adopted_members(client: Proxy, refs: Sequence[str],
+                    seen: observed.Seen) -> list[Member]:
+    """The members ``vip adopt`` records, each keeping its pair.
+
+    Those named (found among the network's ports, each checked), or every
+    port whose pairs carry the address.
+    """
+    held = observed.holder(seen)
+    held_id = held.id if held is not None else None
+    if not refs:
+        found = [Member(p.id, p, kept=True) for p in observed.members(seen)]
+        if not found:
+            raise checks.refuse(
+                f"No port of network {seen.network_id} carries "
+                f"{seen.address} in its allowed address pairs: there is no "
+                f"VIP to adopt; make one with 'openstack port security vip "
+                f"create'.")
+        return found
+    out: dict[str, Member] = {}
+    for ref in refs:
+        try:
+            port = lookup.pick_port(ref, seen.ports, seen.network_id)
+        except exceptions.CommandError as exc:
+            raise checks.refuse(str(exc)) from None
+        if port is None:
+            raise _elsewhere(client, ref, seen.network_id)
+        checks.adopted_member(ref, port, seen.address,
+                              observed.cidrs(seen), held_id)
+        out.setdefault(port.id, Member(ref, port, kept=True))
+    return list(out.values())
+
+
+def everything(client: Proxy, network: str | None
+               ) -> tuple[list[Port], list[Any], dict[str, str]]:
+    """What ``vip list --unmanaged`` reads: three requests at most.
+
+    The ports (of ``network``, or every port the caller sees: one paged
+    list; the tool's VIPs are among them), the subnets, the networks'
+    names (the one given, or one list of the networks the ports are on).
+    """
+    found = lookup.find_network(client, network)
+    if found is not None:
+        net_id, name = found
+        ports = network_ports(client, net_id)
+        return (ports, list(client.subnets(network_id=net_id)),
+                {net_id: name})
+    ports = list(client.ports())
+    return (ports, list(client.subnets()), lookup.network_names(
+        client, (p.network_id for p in ports)))

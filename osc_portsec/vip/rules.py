@@ -41,8 +41,8 @@ def command(group: str, ether: str) -> str:
             f"vrrp --ethertype {ether} --remote-group {group} {group}")
 
 
-def fix(ports: Sequence[Any], ether: str) -> str:
-    """The commands that let VRRP between all of ``ports``, quoted.
+def fix_commands(ports: Sequence[Any], ether: str) -> list[str]:
+    """The commands that let VRRP between all of ``ports``.
 
     A group every member is in gets a rule admitting VRRP from itself;
     without one, the first member's first group does, and the members not
@@ -53,12 +53,16 @@ def fix(ports: Sequence[Any], ether: str) -> str:
     first = list(ports[0].security_group_ids or []) if ports else []
     shared = [g for g in first if g in common]
     if shared:
-        return f"'{command(shared[0], ether)}'"
+        return [command(shared[0], ether)]
     group = first[0] if first else '<security-group>'
-    joins = ' and '.join(
-        f"'openstack port set --security-group {group} {p.id}'"
-        for p in ports if group not in (p.security_group_ids or []))
-    return f"{joins} and '{command(group, ether)}'"
+    return [*(f'openstack port set --security-group {group} {p.id}'
+              for p in ports if group not in (p.security_group_ids or [])),
+            command(group, ether)]
+
+
+def fix(ports: Sequence[Any], ether: str) -> str:
+    """:func:`fix_commands`, quoted, in a sentence."""
+    return ' and '.join(f"'{c}'" for c in fix_commands(ports, ether))
 
 
 def gaps_warning(gaps: Sequence[Any], ports: Sequence[Any],
@@ -123,9 +127,9 @@ def vrrp_reaches(facts: _facts.Facts, packets: Sequence[_packet.Packet]
         for packet in packets)
 
 
-def vrrp_gaps(members: Sequence[Any], rules: Sequence[Any],
-              ether: str) -> list[Any]:
-    """Members that VRRP from one of the other members would not reach.
+def vrrp_deaf(members: Sequence[Any], rules: Sequence[Any],
+              ether: str) -> dict[str, list[Any]]:
+    """For each member (by ID), the other members whose VRRP misses it.
 
     Judged by ``explain``'s evaluator: a VRRP packet (IP protocol 112)
     from each other member's fixed IP to this member (its own address, or
@@ -137,16 +141,24 @@ def vrrp_gaps(members: Sequence[Any], rules: Sequence[Any],
     groups = _groups(rules)
     subjects = [_facts.port_from_body(_body(m)) for m in members]
     remotes = tuple(_facts.member_from_body(_body(m)) for m in members)
-    gaps = []
+    deaf: dict[str, list[Any]] = {}
     for port, subject in zip(members, subjects):
         facts = _facts.Facts(
             port=subject, members=remotes,
             groups=tuple(groups[g] for g in subject.security_group_ids
                          if g in groups))
-        if not all(vrrp_reaches(facts, vrrp_packets(other, subject, ether))
-                   for other in subjects if other.id != subject.id):
-            gaps.append(port)
-    return gaps
+        deaf[port.id] = [
+            sender for sender, other in zip(members, subjects)
+            if other.id != subject.id and not vrrp_reaches(
+                facts, vrrp_packets(other, subject, ether))]
+    return deaf
+
+
+def vrrp_gaps(members: Sequence[Any], rules: Sequence[Any],
+              ether: str) -> list[Any]:
+    """Members that VRRP from another member misses (:func:`vrrp_deaf`)."""
+    deaf = vrrp_deaf(members, rules, ether)
+    return [port for port in members if deaf[port.id]]
 
 
 def gaps(members: Sequence[Any], rules: Sequence[Any],

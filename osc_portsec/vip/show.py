@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, Sequence, TYPE_CHECKING
 
 from osc_portsec import port_state
-from osc_portsec.vip import join
 from osc_portsec.vip import model
 from osc_portsec.vip import prepare
 from osc_portsec.vip import rules
@@ -25,11 +24,12 @@ def _pair_kind(port: Any, address: str) -> str | None:
                 None)
 
 
-def _member(vip: model.Vip, port: Any) -> dict[str, Any]:
+def member_values(port: Any, address: str, added: bool) -> dict[str, Any]:
+    """A member in the ``members`` column: its pair and its state."""
     return {'id': port.id, 'name': port.name,
             'mac_address': port.mac_address,
-            'pair': _pair_kind(port, vip.ip_address),
-            'pair_added_by_vip': port.id in vip.members,
+            'pair': _pair_kind(port, address),
+            'pair_added_by_vip': added,
             'port_security_enabled': port_state.flag(port),
             'binding_host_id': port.binding_host_id or None}
 
@@ -89,7 +89,7 @@ def values(client: Proxy, ref: str) -> dict[str, Any]:
     found = prepare.member_ports(
         vip, prepare.network_ports(client, vip.network_id))
     ether = model.ethertype(vip.ip_address)
-    all_rules = join.group_rules(client, found)
+    all_rules = prepare.group_rules(client, found)
     vrrp = [r for r in all_rules if r.direction == 'ingress'
             and r.protocol in model.VRRP and r.ether_type == ether]
     notes = findings(vip, found)
@@ -100,7 +100,8 @@ def values(client: Proxy, ref: str) -> dict[str, Any]:
         'id': vip.id, 'name': vip.name, 'ip_address': vip.ip_address,
         'network_id': vip.network_id, 'subnet_id': vip.subnet_id,
         'status': vip.port.status,
-        'members': [_member(vip, p) for p in found],
+        'members': [member_values(p, vip.ip_address, p.id in vip.members)
+                    for p in found],
         'vrrp_rules': [model.rule_line(r) for r in vrrp],
         'created_rule_id': vip.rule_id or next(
             (r.id for r in all_rules

@@ -410,12 +410,23 @@ def make_rule(rule_id: str, group_id: str, **body: Any) -> Any:
 
 
 def make_subnet(subnet_id: str = SUBNET_ID, cidr: str = SUBNET_CIDR,
-                name: str = 'private-v4', ip_version: int = 4) -> Any:
+                name: str = 'private-v4', ip_version: int = 4,
+                gateway_ip: str | None = None) -> Any:
     from openstack.network.v2 import subnet as _subnet
 
     return _subnet.Subnet(id=subnet_id, cidr=cidr, name=name,
                           network_id=NETWORK_ID, ip_version=ip_version,
-                          _synchronized=True)
+                          gateway_ip=gateway_ip, _synchronized=True)
+
+
+def make_floating_ip(port_id: str, fixed: str,
+                     address: str = '203.0.113.7') -> Any:
+    from openstack.network.v2 import floating_ip as _fip
+
+    return _fip.FloatingIP(
+        id='6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d', port_id=port_id,
+        fixed_ip_address=fixed, floating_ip_address=address,
+        router_id='7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9d0e', _synchronized=True)
 
 
 class FakeVipNeutron(FakeNeutron):
@@ -430,8 +441,10 @@ class FakeVipNeutron(FakeNeutron):
         super().__init__(proxy)
         self.subnets = [make_subnet()]
         self.rules: dict[str, Any] = {}
+        self.floating_ips: list[Any] = []
         self.next_ip = 100
         proxy.subnets.side_effect = lambda **q: iter(self.subnets)
+        proxy.ips.side_effect = self.list_floating_ips
         proxy.security_group_rules.side_effect = self.list_rules
         proxy.create_port.side_effect = self.create_port
         proxy.delete_port.side_effect = self.delete_port
@@ -452,6 +465,11 @@ class FakeVipNeutron(FakeNeutron):
                      if (tag is None or tag in (p.tags or []))
                      and (description is None
                           or p.description == description)])
+
+    def list_floating_ips(self, port_id: str | None = None,
+                          **query: Any) -> Any:
+        return iter([f for f in self.floating_ips
+                     if port_id is None or f.port_id == port_id])
 
     def list_rules(self, security_group_id: Any = (), **query: Any) -> Any:
         ids = ([security_group_id] if isinstance(security_group_id, str)
@@ -493,7 +511,8 @@ class FakeVipNeutron(FakeNeutron):
             raise stale_revision(port.revision_number)
         keys = {'allowed_address_pairs': 'allowed_address_pairs',
                 'security_group_ids': 'security_groups',
-                'is_port_security_enabled': 'port_security_enabled'}
+                'is_port_security_enabled': 'port_security_enabled',
+                'name': 'name'}
         new = dict(id=port.id, name=port.name, tags=list(port.tags or []),
                    mac_address=port.mac_address, fixed_ips=port.fixed_ips,
                    network_id=port.network_id,
@@ -503,6 +522,7 @@ class FakeVipNeutron(FakeNeutron):
                    port_security_enabled=port.is_port_security_enabled,
                    allowed_address_pairs=list(
                        port.allowed_address_pairs or []),
+                   status=port.status, description=port.description,
                    revision_number=port.revision_number + 1)
         for attr, value in attrs.items():
             new[keys[attr]] = value
@@ -587,10 +607,33 @@ class FakeGroupsNeutron(FakeVipNeutron):
 def member(port_id: str, name: str, mac: str, ip: str,
            **overrides: Any) -> _port.Port:
     """A member port on the test network."""
-    return make_port(id=port_id, name=name, mac_address=mac,
-                     fixed_ips=[{'subnet_id': SUBNET_ID,
-                                 'ip_address': ip}],
-                     **overrides)
+    values: dict[str, Any] = dict(
+        id=port_id, name=name, mac_address=mac,
+        fixed_ips=[{'subnet_id': SUBNET_ID, 'ip_address': ip}])
+    values.update(overrides)
+    return make_port(**values)
+
+
+def reservation(address: str = '10.0.0.100', name: str = 'resv',
+                **overrides: Any) -> _port.Port:
+    """A port made by hand to hold a VIP's address: unbound, no server."""
+    values: dict[str, Any] = dict(
+        id=VIP_ID, name=name, mac_address='fa:16:3e:00:00:01',
+        device_owner='', device_id='', status='DOWN',
+        fixed_ips=[{'subnet_id': SUBNET_ID, 'ip_address': address}])
+    values.update(overrides)
+    return make_port(**values)
+
+
+def carrying(port: _port.Port, *addresses: str,
+             mac: str | None = None) -> _port.Port:
+    """``port`` with pairs for ``addresses`` (its own MAC by default)."""
+    body = port.to_dict(computed=False, original_names=True)
+    body['allowed_address_pairs'] = [
+        *body.get('allowed_address_pairs', []),
+        *({'ip_address': a, 'mac_address': mac or port.mac_address}
+          for a in addresses)]
+    return _port.Port(**body, _synchronized=True)
 
 
 class TestVipCommand(TestCommand):

@@ -231,3 +231,18 @@ class TestVip(base.TestCase):
             {'host': 'h1', 'member': None, 'candidates': ['a', 'b']}
         ).human_readable())
         self.assertIn('not shown', formats.HeldBy(None).human_readable())
+
+
+class TestNamed(base.TestCase):
+
+    def test_name_in_a_table_id_for_scripts(self):
+        port = formats.Named({'id': 'p1', 'name': 'web-1'})
+        self.assertEqual(('web-1', 'p1'), (port.human_readable(),
+                                           port.machine_readable()))
+        unnamed = formats.Named({'id': 'p1', 'name': None})
+        self.assertEqual('p1', unnamed.human_readable())
+        address = formats.Named('10.0.0.100')
+        self.assertEqual(('10.0.0.100', '10.0.0.100'), (
+            address.human_readable(), address.machine_readable()))
+        self.assertEqual(('', None), (formats.Named(None).human_readable(),
+                                      formats.Named(None).machine_readable()))

@@ -317,6 +317,34 @@ class TestNetworkId(base.TestCase):
         self.assertIn('More than one network is named', str(exc))
 
 
+class TestFindNetwork(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock(spec=_proxy.Proxy)
+
+    def test_id_and_name_in_one_request(self):
+        self.client.networks.return_value = iter([_network.Network(
+            id=fakes.NETWORK_ID, _synchronized=True)])
+        self.assertEqual((fakes.NETWORK_ID, 'private'),
+                         lookup.find_network(self.client, 'private'))
+        self.client.find_network.return_value = _network.Network(
+            id=fakes.NETWORK_ID, name='app', _synchronized=True)
+        self.assertEqual((fakes.NETWORK_ID, 'app'),
+                         lookup.find_network(self.client, fakes.NETWORK_ID))
+        self.assertEqual(2, len(self.client.mock_calls))
+
+    def test_names_of_many_in_pages_of_ids(self):
+        ids = [f'net-{i}' for i in range(lookup.IDS_PER_REQUEST + 1)]
+        self.client.networks.side_effect = lambda id, fields: iter([
+            _network.Network(id=i, name=f'n{i}' if i != 'net-0' else None,
+                             _synchronized=True) for i in id])
+        names = lookup.network_names(self.client, ids + ids[:3])
+        self.assertEqual(2, self.client.networks.call_count)
+        self.assertEqual(('', 'nnet-1'), (names['net-0'], names['net-1']))
+        self.assertEqual(len(ids), len(names))
+
+
 class TestSecurityGroups(base.TestCase):
     """One resolver for every command: one request a group."""
 

@@ -86,6 +86,17 @@ class TestRollBack(base.TestCase):
         self.client.delete_port.assert_called_once_with(
             'vip-id', ignore_missing=True)
 
+    def test_a_name_comes_back(self):
+        step = rollback.renamed(fakes.PORT_ID, '')
+        self.assertEqual(f"openstack port set --name '' {fakes.PORT_ID}",
+                         step.by_hand)
+        self.neutron.update_port(fakes.PORT_ID, name='web-vip')
+        done = runner.roll_back(self.client, (step,), CLOUD)
+        self.assertEqual([failures.Undone(f'the name of port '
+                                          f'{fakes.PORT_ID}', step.by_hand)],
+                         list(done))
+        self.assertEqual('', self.neutron.ports[fakes.PORT_ID].name)
+
     def test_the_sentence_from_the_data(self):
         cause = fakes.neutron_error(403, 'PolicyNotAuthorized', 'no')
         exc = failures.PartlyDone(failures.About(

@@ -320,3 +320,102 @@ class TestRestorePortSecurityVip(VipTest):
                       str(e))
         self.network.update_port.assert_not_called()
         self.network.create_port.assert_not_called()
+
+
+class TestCheckPortSecurityVip(VipTest):
+
+    def run_check(self, *args):
+        cmd = vip.CheckPortSecurityVip(self.app, None)
+        parsed = self.check_parser(cmd, list(args), [])
+        status = cmd.run(parsed)
+        return status, json.loads(self.app.stdout.make_string() or '[]')
+
+    def test_parser(self):
+        cmd = vip.CheckPortSecurityVip(self.app, None)
+        self.check_parser(cmd, ['10.0.0.100', '--network', 'n', '--vmac'], [
+            ('vip', '10.0.0.100'), ('network', 'n'), ('vmac', True)])
+
+    def test_exit_2_with_every_row_when_one_fails(self):
+        # Made by the tool without a rule: VRRP is dropped between members.
+        self.create()
+        status, rows = self.run_check('web-vip', '-f', 'json')
+        self.assertEqual(2, status)
+        self.assertEqual(['check', 'ok', 'subject', 'detail', 'fix'],
+                         list(rows[0]))
+        self.assertEqual({'vrrp_between_members'},
+                         {r['check'] for r in rows if not r['ok']})
+        [web1] = [r for r in rows if r['check'] == 'member_pair'
+                  and r['subject'] == PORT_ID]
+        self.assertTrue(web1['ok'])
+
+    def test_exit_0_when_every_check_passes(self):
+        self.create('--security-group', 'db')
+        status, rows = self.run_check(ADDRESS, '-f', 'json')
+        self.assertEqual(0, status)
+        self.assertTrue(all(r['ok'] for r in rows))
+        self.assertEqual(fakes.VIP_ID, [r['subject'] for r in rows
+                                        if r['check'] == 'address_reserved'
+                                        ][0])
+
+    def test_bad_input_is_an_error(self):
+        cmd = vip.CheckPortSecurityVip(self.app, None)
+        for args, text in ((['nope'], "No VIP named or with ID 'nope'"),
+                           ([' '], 'The VIP given is empty'),
+                           (['10.0.0.99'], 'No port holds 10.0.0.99')):
+            parsed = self.check_parser(cmd, args, [])
+            e = self.assertRaises(exceptions.CommandError, cmd.run, parsed)
+            self.assertIn(text, str(e))
+
+
+class TestAdoptPortSecurityVip(VipTest):
+
+    def test_adopt_then_show(self):
+        self.neutron.add(fakes.reservation(ADDRESS, name='web-vip'))
+        for port_id in (PORT_ID, OTHER_ID):
+            self.neutron.add(fakes.carrying(self.port(port_id), ADDRESS))
+        cols, data = self.run_cmd(vip.AdoptPortSecurityVip, [
+            'web-vip', '--network', 'private', '--ip-address', ADDRESS], [
+            ('name', 'web-vip'), ('network', 'private'),
+            ('ip_address', ADDRESS), ('members', None), ('dry_run', False)])
+        self.assertEqual(columns.VIP_STEPS.table, cols)
+        self.assertEqual(['adopted', 'unchanged', 'unchanged'],
+                         [r['result'] for r in as_dicts(cols, data)])
+        cols, data = self.run_cmd(vip.ShowPortSecurityVip, ['web-vip'])
+        self.assertEqual([PORT_ID, OTHER_ID], [
+            m['id'] for m in dict(zip(cols, data))[
+                'members'].machine_readable()])
+
+    def test_required(self):
+        cmd = vip.AdoptPortSecurityVip(self.app, None)
+        for args in (['v', '--network', 'n'], ['v', '--ip-address', 'a']):
+            self.assertRaises(base.ParserException, self.check_parser, cmd,
+                              args, [])
+
+
+class TestListUnmanaged(VipTest):
+
+    def test_hand_made_beside_a_tool_vip(self):
+        self.create()
+        for port_id in (PORT_ID, OTHER_ID):
+            self.neutron.add(fakes.carrying(self.port(port_id),
+                                            '10.0.0.150'))
+        self.network.reset_mock()
+        cols, data = self.run_cmd(vip.ListPortSecurityVip, [
+            '--unmanaged', '--network', 'private'], [('unmanaged', True)])
+        self.assertEqual(('ip_address', 'network', 'members', 'reserved_by'),
+                         cols)
+        [row] = as_dicts(cols, data)
+        self.assertEqual(('10.0.0.150', 'private', fakes.NETWORK_ID, None),
+                         (row['ip_address'], row['network'].human_readable(),
+                          row['network'].machine_readable(),
+                          row['reserved_by'].machine_readable()))
+        self.assertEqual(3, len(self.network.mock_calls))
+
+
+class TestDeleteAll(VipTest):
+
+    def test_parser(self):
+        cmd = vip.DeletePortSecurityVip(self.app, None)
+        self.check_parser(cmd, ['a', 'b', '--all'], [
+            ('vip', ['a', 'b']), ('every', True)])
+        self.check_parser(cmd, ['a'], [('every', False)])

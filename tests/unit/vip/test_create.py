@@ -167,9 +167,32 @@ class TestCreate(VipCase):
         self.assertEqual((PORT_ID,), vip.kept)
 
     def test_no_group_warns(self):
-        with self.assertLogs('osc_portsec.vip.join', 'WARNING') as logs:
+        # vip check judges the result: with no rule letting VRRP in, each
+        # member's row fails and is a warning, with the rule that fixes it.
+        with self.assertLogs('osc_portsec.vip.findings', 'WARNING') as logs:
             self.run_create()
-        self.assertIn('--remote-group', logs.output[0])
+        self.assertEqual(2, len(logs.output), logs.output)
+        self.assertIn('vip check vrrp_between_members failed for web-1: '
+                      'VRRP (IP protocol 112) from web-2 does not reach '
+                      'web-1', logs.output[0])
+        self.assertIn(f"Fix: 'openstack security group rule create "
+                      f"--ingress --protocol vrrp --ethertype IPv4 "
+                      f"--remote-group {fakes.SG_ID} {fakes.SG_ID}'",
+                      logs.output[0])
+
+    def test_dry_run_warns_about_what_it_would_make(self):
+        with self.assertLogs('osc_portsec.vip.findings', 'WARNING') as logs:
+            self.run_create(dry_run=True)
+        self.assertEqual(2, len(logs.output), logs.output)
+        self.assertIn('vrrp_between_members failed for web-2',
+                      logs.output[1])
+
+    def test_with_group_no_warning(self):
+        # The group's rule (created, or planned by a dry run) lets VRRP
+        # between the members: nothing to warn about.
+        for dry_run in (True, False):
+            with self.assertNoLogs('osc_portsec.vip.findings', 'WARNING'):
+                self.run_create(security_group=SG2_ID, dry_run=dry_run)
 
 
 class TestRefusals(VipCase):

@@ -84,9 +84,11 @@ class TestOwnership(ChangeCase):
             {'ip_address': '10.0.0.100',
              'mac_address': third.mac_address}])
         undo = []
-        rows = join.members(self.network, self.vip(), found, None,
-                            'vip set', CLOUD, undo)
-        self.assertEqual(['unchanged'], [r['result'] for r in rows])
+        joined = join.members(self.network, self.vip(), found, None,
+                              'vip set', CLOUD, undo)
+        self.assertEqual(['unchanged'], [r['result'] for r in joined.rows])
+        self.assertEqual([third.revision_number + 1],
+                         [p.revision_number for p in joined.ports])
         # Only the record is this run's to undo: the pair is not.
         self.assertEqual(['untag'], [u.kind for u in undo])
         vip = self.vip()

@@ -115,3 +115,37 @@ class TestVrrpRule(base.TestCase):
         for body, group, ether in no:
             self.assertFalse(model.is_vrrp_rule(self.rule(**body), ether,
                                                 group), body)
+
+
+class TestMemberKind(base.TestCase):
+
+    def test_a_range_as_wide_as_the_subnet_is_no_member(self):
+        subnets = ['10.0.0.0/24']
+
+        def kind(ip):
+            return model.member_kind({'ip_address': ip}, VIP, subnets)
+        self.assertEqual('single', kind(VIP))
+        self.assertEqual('prefixed', kind(VIP + '/32'))
+        self.assertEqual('cidr', kind('10.0.0.96/27'))
+        self.assertIsNone(kind('10.0.0.0/24'))
+        self.assertIsNone(kind('0.0.0.0/0'))
+        # Outside every subnet, a CIDR is only a CIDR.
+        self.assertEqual('cidr', model.member_kind(
+            {'ip_address': '10.0.0.0/8'}, VIP, ['192.0.2.0/24']))
+
+
+class TestHoldsAndAdopted(base.TestCase):
+
+    def test_holds(self):
+        self.assertTrue(model.holds(vip_port([]), VIP))
+        self.assertFalse(model.holds(vip_port([]), '10.0.0.101'))
+
+    def test_adopted_only_with_its_mark(self):
+        self.assertTrue(model.from_port(vip_port(
+            [model.TAG, model.ADOPTED_TAG])).adopted)
+        self.assertFalse(model.from_port(vip_port([model.TAG])).adopted)
+
+    def test_vrrp_mac_prefix(self):
+        self.assertEqual('00:00:5e:00:01:', model.vrrp_mac_prefix(VIP))
+        self.assertEqual('00:00:5e:00:02:',
+                         model.vrrp_mac_prefix('2001:db8::5'))
