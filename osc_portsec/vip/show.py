@@ -101,7 +101,9 @@ def values(client: Proxy, ref: str) -> dict[str, Any]:
         'network_id': vip.network_id, 'subnet_id': vip.subnet_id,
         'status': vip.port.status,
         'members': [_member(vip, p) for p in found],
-        'vrrp_rules': [model.rule_line(r) for r in vrrp],
+        # None on a cloud without security groups: there are no rules.
+        'vrrp_rules': [model.rule_line(r) for r in vrrp]
+        if port_state.has_field(vip.port, 'security_groups') else None,
         'created_rule_id': vip.rule_id or next(
             (r.id for r in all_rules
              if r.description == model.rule_description(vip.name)), None),
