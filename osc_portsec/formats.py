@@ -231,7 +231,12 @@ class Backend(Plain):
     def human_readable(self) -> str:
         value = self._value or {}
         name = _BACKENDS.get(str(value.get('name')), value.get('name'))
-        return f"{name}, chosen by {value.get('chosen_by')}"
+        how = str(value.get('chosen_by') or '')
+        if how == '--backend':
+            return f'{name}, as asked with --backend'
+        if how.startswith('binding:'):
+            return f"{name}, as the port's binding shows ({how})"
+        return f'{name}: {how}'
 
 
 class Differences(Plain):

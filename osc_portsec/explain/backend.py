@@ -41,14 +41,15 @@ def choose(vif_type: str | None,
             'Neutron does not show this port\'s binding to you '
             '(binding:vif_type needs admin by default)')
     if (vif_type or '') in _UNBOUND:
-        return None, f'the port is not bound (binding:vif_type {vif_type!r})'
+        return None, (f'the port is not bound (binding:vif_type '
+                      f'{vif_type or "empty"})')
     details = vif_details or {}
     hybrid = details.get('ovs_hybrid_plug')
     found = _by_driver(details.get('bound_drivers'), hybrid)
     if found:
         return found, (
-            f'binding:vif_details bound_drivers '
-            f'{sorted((details.get("bound_drivers") or {}).values())}'
+            'binding:vif_details bound_drivers '
+            + ', '.join(sorted((details.get('bound_drivers') or {}).values()))
             + (f', ovs_hybrid_plug {hybrid}' if hybrid is not None else ''))
     if hybrid is not None:
         name = IPTABLES_HYBRID if hybrid else OPENVSWITCH
@@ -59,4 +60,4 @@ def choose(vif_type: str | None,
             f'OVN driver binds ports')
     if vif_type == 'bridge':
         return IPTABLES_HYBRID, 'binding:vif_type bridge (iptables firewall)'
-    return None, f'binding:vif_type {vif_type!r} names no known back end'
+    return None, f'binding:vif_type {vif_type} names no known back end'

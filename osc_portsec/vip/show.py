@@ -102,7 +102,9 @@ def values(client: Proxy, ref: str) -> dict[str, Any]:
         'status': vip.port.status,
         'members': [member_values(p, vip.ip_address, p.id in vip.members)
                     for p in found],
-        'vrrp_rules': [model.rule_line(r) for r in vrrp],
+        # None on a cloud without security groups: there are no rules.
+        'vrrp_rules': [model.rule_line(r) for r in vrrp]
+        if port_state.has_field(vip.port, 'security_groups') else None,
         'created_rule_id': vip.rule_id or next(
             (r.id for r in all_rules
              if r.description == model.rule_description(vip.name)), None),

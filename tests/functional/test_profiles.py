@@ -285,6 +285,30 @@ class TestNoSecurityGroups:
             assert 'Nothing was changed.' in stderr
         assert network_state(sdk, net) == before
 
+    def test_vip_made_before_says_what_it_leaves(self, cli, sdk, net):
+        # A VIP the tool made while the cloud had security groups (its
+        # port carries the tool's marks), seen after they were turned off.
+        from osc_portsec.vip import model
+
+        a, b = port(sdk, net), port(sdk, net)
+        vip = sdk.network.create_port(
+            network_id=net.id, name=conftest.unique('profile-vip'),
+            description=model.DESCRIPTION)
+        for tag in model.tags([a.id, b.id], group_id='0' * 32):
+            sdk.network.add_tag(vip, tag)
+        shown = cli.ok(*PS, 'vip', 'show', vip.name)
+        assert shown['vrrp_rules'] is None
+        rows = cli.ok(*PS, 'vip', 'unset', vip.name, '--member', a.id)
+        said = [c for r in rows for c in r['changes']]
+        assert said == ["the VIP's allowed address pair left as it is: "
+                        "this cloud has no allowed-address-pairs extension"]
+        rows = cli.ok(*PS, 'vip', 'delete', vip.name)
+        said = [c for r in rows for c in r['changes']]
+        assert ('the VRRP rule left as it is: this cloud has no '
+                'security-group extension') in said
+        assert not [c for c in said if 'deleted VRRP rule' in c], said
+        assert f'deleted port {vip.name} holding' in ' '.join(said)
+
 
 class TestPaged:
     _only = only_on('paged')

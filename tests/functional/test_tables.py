@@ -19,7 +19,8 @@ from tests.functional import conftest
 
 PS = ('port', 'security')
 WIDTH = 80
-REPR = re.compile(r"\[\'|\{\'|\'\]|\'\}|u\'|: None\b|\| None\s")
+# A Python repr, or a cell that is just None.
+REPR = re.compile(r"\[\'|\{\'|\'\]|\'\}|u\'|: None\b|\|\s*None\s*\|")
 
 
 def in_terminal(cli: conftest.Cli, *args: str) -> tuple[int, str]:

@@ -185,8 +185,18 @@ class TestExplain(base.TestCase):
         self.assertEqual('', formats.Rule(None).human_readable())
 
     def test_backend_is_a_sentence(self):
-        text = formats.Backend({'name': 'ovn', 'chosen_by': '--backend'})
-        self.assertEqual('OVN, chosen by --backend', text.human_readable())
+        for how, said in (
+            ('--backend', 'OVN, as asked with --backend'),
+            ('binding:vif_details bound_drivers ovn',
+             "OVN, as the port's binding shows (binding:vif_details "
+             "bound_drivers ovn)"),
+            ("Neutron does not show this port's binding to you; ovn, ML2's "
+             "default, is assumed",
+             "OVN: Neutron does not show this port's binding to you; ovn, "
+             "ML2's default, is assumed"),
+        ):
+            column = formats.Backend({'name': 'ovn', 'chosen_by': how})
+            self.assertEqual(said, column.human_readable())
 
     def test_port_and_packet_without_reprs(self):
         port = formats.Port(PORT).human_readable()
