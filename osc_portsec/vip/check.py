@@ -94,7 +94,7 @@ def address_not_reserved(seen: obs.Seen) -> Finding:
 
 
 def bound(port: Any) -> str | None:
-    """Why OVN makes ``port`` no virtual port: a key, or None."""
+    """Why ``port`` cannot be a VIP's virtual port: a key, or None."""
     if (port.device_owner or '').startswith('compute:'):
         return 'held_by_vm'
     if port.binding_host_id:
@@ -147,7 +147,7 @@ def floating_ips(seen: obs.Seen) -> list[Finding]:
                 [f'openstack floating ip set --port {held.id} '
                  f'--fixed-ip-address {seen.address} {fip.id}']))
         elif bound(held) or not parents:
-            reason = ('the port is bound' if bound(held) else
+            reason = ('it is bound' if bound(held) else
                       'no port of its subnet stores the address itself as '
                       'a pair')
             out.append(Finding('floating_ip', False,

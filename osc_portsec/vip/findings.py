@@ -48,11 +48,11 @@ DETAILS = {
         'made on network {network}, and OVN has no virtual port for it.'),
     'held_by_vm': (
         'Port {port} holds {address} but belongs to server {device} '
-        '({owner}): OVN makes a bound port no virtual port, so the address '
-        'stays with that server.'),
+        '({owner}): a VIP\'s port must be unbound (Neutron makes only '
+        'unbound ports virtual, and refuses to bind a virtual one).'),
     'held_bound': (
-        'Port {port} holds {address} but is bound to host {host}: OVN '
-        'makes a bound port no virtual port.'),
+        'Port {port} holds {address} but is bound to host {host}: a VIP\'s '
+        'port must be unbound (Neutron makes only unbound ports virtual).'),
     'held_by_neutron': ('Port {port} holding {address} is {role}, not a '
                         'reservation.'),
     # member_pair
@@ -123,9 +123,9 @@ DETAILS = {
                      'address {fixed}, not {address}.'),
     'fip_static': (
         'Floating IP {fip} is NATed to {address} on port {port}, which OVN '
-        'does not make virtual ({reason}): the router sends its traffic to '
-        'the port\'s own MAC {mac}, never to the member holding the '
-        'address.'),
+        'does not follow as a virtual port ({reason}): the router sends '
+        'its traffic to the port\'s own MAC {mac}, never to the member '
+        'holding the address.'),
     # held_by
     'held_member': ('Neutron shows {address} active on host {host}, where '
                     'only member {member} is bound.'),

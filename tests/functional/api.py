@@ -41,6 +41,7 @@ def _port_options(options: Iterable[str]) -> dict[str, Any]:
     parser.add_argument('--device')
     parser.add_argument('--device-owner')
     parser.add_argument('--fixed-ip', action='append', default=[])
+    parser.add_argument('--host')
     args = parser.parse_args(list(options))
     body: dict[str, Any] = {}
     if args.security_group or args.no_security_group:
@@ -56,6 +57,8 @@ def _port_options(options: Iterable[str]) -> dict[str, Any]:
         body['device_id'] = args.device
     if args.device_owner:
         body['device_owner'] = args.device_owner
+    if args.host:
+        body['binding:host_id'] = args.host
     if args.fixed_ip:
         body['fixed_ips'] = [
             {k.replace('-', '_'): v for k, v in

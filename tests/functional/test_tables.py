@@ -67,9 +67,10 @@ def rows_of(screen: str) -> list[str]:
     return [' | '.join(r) for r in rows]
 
 
-def check(cli: conftest.Cli, *args: str) -> str:
-    code, screen = in_terminal(cli, *args)
-    assert code == 0, (args, screen)
+def check(cli: conftest.Cli, *args: str, code: int = 0) -> str:
+    """The screen of a command that exits ``code``, checked."""
+    status, screen = in_terminal(cli, *args)
+    assert status == code, (args, screen)
     assert screen.strip(), args
     # --long asks for every column: only the default table must fit.
     for line in screen.splitlines() if '--long' not in args else ():
@@ -120,5 +121,25 @@ def test_vip_commands(cli, network, make_port):
     check(cli, *vip, 'set', name, '--member', c['id'], '--dry-run')
     check(cli, *vip, 'unset', name, '--member', b['id'], '--dry-run')
     check(cli, *vip, 'delete', name, '--dry-run')
+    # Nothing is plugged into the members: the check fails (exit 2), and
+    # still prints every row.
+    screen = check(cli, *vip, 'check', name, code=2)
+    assert '| False |' in screen and '| True  |' in screen
     cli.ok(*vip, 'delete', name)
     check(cli, *vip, 'restore', name, '--dry-run')
+
+
+def test_vip_commands_for_existing_vips(cli, network, make_port):
+    """A VIP made by hand: found, checked, adopted (dry run)."""
+    vip = ('port', 'security', 'vip')
+    holder = make_port('--fixed-ip', 'ip-address=10.50.0.221')
+    for _ in range(2):
+        make_port('--allowed-address', 'ip-address=10.50.0.221')
+    screen = check(cli, *vip, 'list', '--unmanaged', '--network',
+                   network['id'])
+    assert '10.50.0.221' in screen
+    check(cli, *vip, 'check', '10.50.0.221', '--vmac', code=2)
+    screen = check(cli, *vip, 'adopt', holder['name'],
+                   '--network', network['id'], '--ip-address',
+                   '10.50.0.221', '--dry-run')
+    assert 'would adopt port' in screen

@@ -134,8 +134,11 @@ def test_free_address_three_members_warns(cli, sdk, network, make_port):
         args += ['--member', port['id']]
     result = cli.run(*args, '-f', 'json')
     assert result.returncode == 0, result.stderr
-    # The default group lets everything in from its own members.
-    assert 'No security group rule lets VRRP' not in result.stderr
+    # The default group lets everything in from its own members: vip
+    # check, run on the result, finds VRRP passing between them.
+    assert 'vip check vrrp_between_members failed' not in result.stderr
+    # Nothing is plugged into these ports: check says so, as a warning.
+    assert 'vip check member_port_security failed' in result.stderr
     address = result.data[0]['changes'][0].split()[-1]
     for port in members:
         assert pairs_of(sdk, port['id']) == [(address, port['mac_address'])]
@@ -151,8 +154,9 @@ def test_warns_without_vrrp_rule(cli, network, group, make_port):
     result = cli.run(*VIP, 'create', name, '--network', network['id'],
                      '--member', a['id'], '--member', b['id'], '-f', 'json')
     assert result.returncode == 0, result.stderr
-    assert 'No security group rule lets VRRP (IP protocol 112)' in (
-        result.stderr)
+    assert (f"vip check vrrp_between_members failed for {a['name']}: VRRP "
+            f"(IP protocol 112) from {b['name']} does not reach "
+            f"{a['name']}") in result.stderr
     assert f"--remote-group {group['id']} {group['id']}" in result.stderr
     shown = cli.ok(*VIP, 'show', name)
     assert any('No security group rule lets VRRP' in f

@@ -139,7 +139,7 @@ class TestFloatingIp(base.TestCase):
         vm = fakes.reservation(device_owner='compute:nova')
         [bound] = check.floating_ips(seen(vm, *members(VIP), fips=[fip]))
         self.assertEqual(('fip_static', False), _why(bound))
-        self.assertIn('(the port is bound)', findings.detail(bound))
+        self.assertIn('(it is bound)', findings.detail(bound))
         # A /32 pair passes the address but makes no virtual parent.
         [lone] = check.floating_ips(seen(fakes.reservation(),
                                          *members(VIP + '/32'), fips=[fip]))
