@@ -47,8 +47,8 @@ SKIP_REASONS = {
     'not_created': 'this tool did not create it',
     'before': 'it was there before the VIP',
     'vip_group': "members keep the VIP's security group",
-    'adopted': 'it held the address before the VIP was adopted: only its '
-               'VIP tags go',
+    'adopted': "it held the address before the VIP was adopted (only the "
+               "VIP's tags go)",
 }
 
 

@@ -200,8 +200,8 @@ class TestDeleteAndRestore(AdoptCase):
         self.assertEqual(pairs, self.pairs())
         self.assertEqual('untagged', rows[0]['result'])
         self.assertEqual(['untagged port web-vip holding 10.0.0.100: it held '
-                          'the address before the VIP was adopted: only its '
-                          'VIP tags go'], rows[0]['changes'])
+                          "the address before the VIP was adopted (only the "
+                          "VIP's tags go)"], rows[0]['changes'])
         # The marker of adoption goes last.
         removed = [c[1][1] for c in self.network.mock_calls
                    if c[0] == 'remove_tag']
