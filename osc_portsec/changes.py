@@ -110,6 +110,18 @@ def _statement(change: Change) -> str:
             f"{d['recorded_revision']} then, {d['current_revision']} now): "
             f"only what is missing from the port is put back"
         )
+    if change.subject == 'host_bits':
+        if d['host']:
+            return (
+                f"{d['given']} has host bits: taken as its network "
+                f"{d['sent']} (stored as typed, it would let only "
+                f"{d['host']} through on OVN and the whole network on the "
+                f"other back ends)"
+            )
+        return (
+            f"{d['given']} has host bits: taken as its network {d['sent']}, "
+            f"as every back end reads it"
+        )
     if change.subject == 'reply':
         return (
             f"the reply to the update was lost ({d['cause']}); a re-read "
