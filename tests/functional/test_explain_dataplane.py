@@ -122,14 +122,15 @@ def test_explain_agrees_with_the_data_plane(
     for case in chosen:
         rig.configure(case)
         answer = _explain(shell, rig, case)
-        arrived = rig.arrives(case)
+        judged = answer['packet']['local_mac']
+        arrived = rig.arrives(case, judged)
         got = (answer['verdict'], answer['decided_by'])
         seen = 'pass' if arrived else 'drop'
         if got != (case.verdict, case.decided_by) or got[0] != seen:
             wrong.append(
                 f'{case.id}: table {case.verdict} ({case.decided_by}), '
                 f'explain {got[0]} ({got[1]}), packet {seen}: '
-                f'{rig.spec(case)[2]}; {answer["reason"]}')
+                f'{rig.spec(case, judged)[2]}; {answer["reason"]}')
     print(f'\n{len(chosen)} cases, {len(chosen) - len(wrong)} agree, '
           f'{time.monotonic() - start:.0f} s')
     assert not wrong, '\n'.join(wrong)
