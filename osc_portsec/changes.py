@@ -111,16 +111,10 @@ def _statement(change: Change) -> str:
             f"only what is missing from the port is put back"
         )
     if change.subject == 'host_bits':
-        if d['host']:
-            return (
-                f"{d['given']} has host bits: taken as its network "
-                f"{d['sent']} (stored as typed, it would let only "
-                f"{d['host']} through on OVN and the whole network on the "
-                f"other back ends)"
-            )
         return (
-            f"{d['given']} has host bits: taken as its network {d['sent']}, "
-            f"as every back end reads it"
+            f"{d['given']} has host bits: taken as its network "
+            f"{d['sent']} (stored as typed, it would let only {d['host']} "
+            f"through on OVN and the whole network on the other back ends)"
         )
     if change.subject == 'reply':
         return (

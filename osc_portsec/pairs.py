@@ -90,8 +90,8 @@ def parse_pairs(options: Iterable[Mapping[str, str]],
     ``options`` are the dicts osc-lib's ``MultiKeyValueAction`` produces
     (``{'ip-address': ..., 'mac-address': ...}``). A CIDR with host bits
     becomes its network, its typed form kept in ``given``: stored as typed,
-    OVN would let only its host through an IPv4 one and the other back
-    ends the whole network. ``keep_host_bits`` keeps it as typed, to name
+    OVN would let only its host through and the other back ends the whole
+    network. ``keep_host_bits`` keeps it as typed, to name
     exactly what another client stored (``pair remove``).
     """
     pairs = []
@@ -113,9 +113,8 @@ def host_bits_note(pair: Pair) -> dict[str, str] | None:
     """What ``pair add`` says of a CIDR typed with host bits, or None."""
     if pair.given is None:
         return None
-    host = pair.given.split('/')[0]
     return {'given': pair.given, 'sent': pair.ip_address,
-            'host': host if ':' not in host else ''}
+            'host': pair.given.split('/')[0]}
 
 
 def is_open_to_all(pair: Pair) -> bool:
@@ -215,7 +214,7 @@ def remove_pairs(
 def host_bits_beside(current: Sequence[Mapping[str, Any]],
                      added: Sequence[Pair], port_mac: str,
                      port_label: str) -> list[str]:
-    """Warnings for a pair added beside a stored IPv4 one with host bits.
+    """Warnings for a pair added beside a stored one with host bits.
 
     ``10.0.0.128/28`` is not ``10.0.0.130/28`` (OVN reads the latter as
     the host 10.0.0.130), so both stay on the port.
@@ -225,7 +224,7 @@ def host_bits_beside(current: Sequence[Mapping[str, Any]],
         key = pair_key(pair, port_mac)
         for p in current:
             ip = p['ip_address']
-            if (values.has_host_bits(ip) and ':' not in ip
+            if (values.has_host_bits(ip)
                     and pair_key(p, port_mac)[1] == key[1]
                     and values.network_of(ip) == values.network_of(
                         pair.ip_address)):
@@ -252,7 +251,7 @@ def _near(current: Sequence[Mapping[str, Any]], wanted: Pair,
                 wanted.ip_address):
             ip = p['ip_address']
             return (f" The port has {ip}, which is not the same pair: OVN "
-                    f"reads an IPv4 CIDR with host bits as its host only; "
+                    f"reads a CIDR with host bits as its host only; "
                     f"give ip-address={ip} to remove it.")
     return ''
 

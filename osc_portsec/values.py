@@ -12,12 +12,10 @@ validators (``neutron_lib.api.validators``), which use netaddr:
   ``validate_ip_address`` refuses it (``010.0.0.5`` could be octal).
   IPv6 may be written in any case, compressed or not.
 - A stored address or CIDR is compared as the back ends read it: an
-  address is its /32 (/128). An IPv4 CIDR with host bits
-  (``10.0.0.130/28``) is NOT its network: Neutron stores it as sent, OVN
-  then lets only the host ``10.0.0.130`` through (and delivers its
-  broadcast address), while the openvswitch and iptables firewalls use
-  the network. An IPv6 CIDR with host bits is its network on every back
-  end (OVN matches it masked).
+  address is its /32 (/128). A CIDR with host bits (``10.0.0.130/28``,
+  ``2001:db8::85/123``) is NOT its network: Neutron stores it as sent,
+  OVN then lets only the host (``10.0.0.130``) through, while the
+  openvswitch and iptables firewalls use the network.
 
 User errors are ``CommandError`` with one sentence that names the value.
 Functions whose name starts with ``same_`` or ends with ``_key`` never
@@ -287,16 +285,13 @@ def address_key(text: str) -> Any:
 
     ``10.0.0.5`` and ``10.0.0.5/32`` are one address; IPv6 in any notation
     is one address. ``10.9.0.1/24`` is not ``10.9.0.0/24`` (OVN reads the
-    first as the host 10.9.0.1), but ``2001:db8::1/64`` is
-    ``2001:db8::/64`` (every back end reads it as the network). A value
-    netaddr cannot read is compared by its text.
+    first as the host 10.9.0.1). A value netaddr cannot read is compared
+    by its text.
     """
     try:
         network = netaddr.IPNetwork(text.strip())
     except (netaddr.AddrFormatError, ValueError, TypeError, AttributeError):
         return str(text).strip().lower()
-    if network.version == 6:
-        network = network.cidr
     return (network.version, int(network.ip), network.prefixlen)
 
 

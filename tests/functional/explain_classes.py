@@ -39,7 +39,7 @@ A_COLD = c.VM('A', groups=('coldicmp',))
 OFF = c.VM('B', port_security=False)
 STATEFUL_C = (OFF, c.VM('C', groups=('open',)))
 HOST_BITS = '10.77.0.130/28'
-HOST_BITS6 = '2001:db8:77::130/124'
+HOST_BITS6 = '2001:db8:77::85/123'
 
 
 def _case(cid: str, groups: tuple[c.Group, ...], a: c.VM, packet: c.Packet,
@@ -72,12 +72,18 @@ def _host_bits() -> list[c.Case]:
               _in(dst_ip='10.77.0.129', **udp), DROP, SPOOF),
         _case('host-bits-ingress-its-broadcast', (OPEN,), a,
               _in(dst_ip='10.77.0.143', **udp), PASS, RULE),
-        _case('host-bits-v6-is-its-network', (OPEN,), a6,
-              _out(src_ip='2001:db8:77::13f', ipv6=True, **udp), PASS,
-              RULE),
-        _case('host-bits-v6-outside', (OPEN,), a6,
-              _out(src_ip='2001:db8:77::140', ipv6=True, **udp), DROP,
+        _case('host-bits-v6-host', (OPEN,), a6,
+              _out(src_ip='2001:db8:77::85', ipv6=True, **udp), PASS, RULE),
+        _case('host-bits-v6-network', (OPEN,), a6,
+              _out(src_ip='2001:db8:77::86', ipv6=True, **udp), DROP,
               SPOOF),
+        _case('host-bits-v6-ingress-network', (OPEN,), a6,
+              _in(dst_ip='2001:db8:77::9f', ipv6=True, **udp), DROP,
+              SPOOF),
+        _case('network-form-v6', (OPEN,),
+              c.VM('A', groups=('open',),
+                   pairs=(('2001:db8:77::80/123', None),)),
+              _out(src_ip='2001:db8:77::9f', ipv6=True, **udp), PASS, RULE),
     ]
 
 
@@ -191,6 +197,17 @@ def _always_allowed() -> list[c.Case]:
         _case('nd-advertisement-in-no-group', (), c.VM('A'),
               _in(protocol='ipv6-icmp', icmp_type=136, icmp_code=0,
                   ipv6=True), PASS, FREE),
+        _case('nd-advertisement-out-of-own-address', (c.EMPTY,),
+              c.VM('A', groups=('empty',)),
+              _out(protocol='ipv6-icmp', icmp_type=136, icmp_code=0,
+                   ipv6=True), PASS, FREE),
+        # OVN 23.03's flows for an advertisement of the link-local address
+        # never match one a VM sends.
+        _case('nd-advertisement-out-of-link-local', (c.EMPTY,),
+              c.VM('A', groups=('empty',)),
+              _out(protocol='ipv6-icmp', icmp_type=136, icmp_code=0,
+                   ipv6=True, src_ip=c.A_LLA, dst_ip='ff02::1'), DROP,
+              SPOOF),
     ]
 
 

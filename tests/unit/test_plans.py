@@ -162,7 +162,9 @@ class TestPairAdd(base.TestCase):
              '10.0.0.128/28 (stored as typed, it would let only 10.0.0.130 '
              'through on OVN and the whole network on the other back ends)',
              '2001:db8::131/124 has host bits: taken as its network '
-             '2001:db8::130/124, as every back end reads it',
+             '2001:db8::130/124 (stored as typed, it would let only '
+             '2001:db8::131 through on OVN and the whole network on the '
+             'other back ends)',
              'added allowed address pair 10.0.0.128/28',
              'added allowed address pair 2001:db8::130/124'],
             said(plan))

@@ -40,9 +40,12 @@ class TestEntries(testtools.TestCase):
                          [str(n) for n in host.destinations])
         net = ovn.address('10.0.0.128/28')
         self.assertEqual(['10.0.0.128/28'], [str(n) for n in net.sources])
-        # IPv6 is matched masked: the network.
-        six = ovn.address('2001:db8::131/124')
-        self.assertEqual(['2001:db8::130/124'], [str(n) for n in six.sources])
+        six = ovn.address('2001:db8::85/123')
+        self.assertEqual(['2001:db8::85/128'], [str(n) for n in six.sources])
+        self.assertEqual(['2001:db8::85/128'],
+                         [str(n) for n in six.destinations])
+        six = ovn.address('2001:db8::80/123')
+        self.assertEqual(['2001:db8::80/123'], [str(n) for n in six.sources])
 
     def test_link_local_of_the_entry_mac(self):
         self.assertEqual('fe80::f816:3eff:fe00:1',
@@ -69,8 +72,8 @@ class TestSource(testtools.TestCase):
         port = b.port(pairs=('10.0.0.130/28', ('10.0.0.100', b.VRRP_MAC)))
         self.assertEqual(
             (False, '10.0.0.131 is inside allowed address pair '
-                    '10.0.0.130/28, but OVN reads an IPv4 CIDR with host '
-                    'bits as its host only'),
+                    '10.0.0.130/28, but OVN reads a CIDR with host bits as '
+                    'its host only'),
             ovn.source_check(out('10.0.0.131'), port))
         self.assertEqual(
             (False, 'OVN lets 10.0.0.100 out only with MAC '
@@ -89,6 +92,15 @@ class TestSource(testtools.TestCase):
         port = b.port(fixed_ips=(b.IP6,))
         self.assertTrue(self.check(port, out('fe80::f816:3eff:fe00:1')))
         self.assertFalse(self.check(port, out('10.0.0.5')))
+
+    def test_advertising_the_link_local_address(self):
+        lla = 'fe80::f816:3eff:fe00:1'
+        self.assertFalse(self.check(b.port(), out(
+            lla, protocol=58, icmp_type=136, remote_ip='ff02::1')))
+        self.assertTrue(self.check(b.port(), out(
+            '2001:db8::5', protocol=58, icmp_type=136, remote_ip='ff02::1')))
+        self.assertTrue(self.check(b.port(), out(
+            lla, protocol=58, icmp_type=135, remote_ip='ff02::1:ff00:9')))
 
     def test_dhcp_discovery_and_dad(self):
         port = b.port()
