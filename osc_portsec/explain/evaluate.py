@@ -49,6 +49,8 @@ DECIDED_BY = (PORT_SECURITY_DISABLED, TRUSTED_PORT, ANTI_SPOOFING,
 # cover, what only disabling port security changes.
 SOURCE = 'source'
 DESTINATION = 'destination'
+# A frame to a MAC that is not the port's: delivered elsewhere.
+OTHER_MAC = 'other_mac'
 BANNED = 'banned'
 
 
@@ -58,7 +60,8 @@ class Outcome:
 
     ``check`` narrows ``decided_by`` where the remedy differs: for
     anti-spoofing, ``source`` or ``destination`` (an address a pair would
-    cover) or ``banned`` (traffic dropped whatever the port allows); for
+    cover), ``other_mac`` (a frame to another MAC) or ``banned`` (traffic
+    dropped whatever the port allows); for
     conntrack, the kind of refusal (``reply``, ``error``, ``invalid``).
     """
 
@@ -200,9 +203,10 @@ def _spoofing(facts: _facts.Facts, packet: _packet.Packet,
     mac = packet.local_mac or fixed.destination_mac(facts, packet)
     ok, why = fixed.destination_check(packet, port, backend, mac)
     if not ok:
+        own = mac in {port.mac_address, *(p.mac_address for p in port.pairs)}
         return Outcome(backend, DROP, ANTI_SPOOFING,
                        f'Port security does not deliver it: {why}.',
-                       check=DESTINATION)
+                       check=DESTINATION if own else OTHER_MAC)
     return None
 
 

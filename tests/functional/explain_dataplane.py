@@ -248,10 +248,12 @@ class Rig:
 
 
 def _differs(current: Any, wanted: Any) -> bool:
-    if isinstance(wanted, list) and wanted and isinstance(wanted[0], dict):
-        def norm(pairs: Any) -> list:
+    if isinstance(wanted, list) and any(
+            isinstance(x, dict) for x in [*wanted, *(current or [])]):
+        # Pairs and fixed IPs, by address (and MAC).
+        def norm(items: Any) -> list:
             return sorted((p['ip_address'], p.get('mac_address'))
-                          for p in pairs or [])
+                          for p in items or [])
         return norm(current) != norm(wanted)
     if isinstance(wanted, list):
         return sorted(current or []) != sorted(wanted)

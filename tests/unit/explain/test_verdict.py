@@ -49,6 +49,13 @@ class TestFix(testtools.TestCase):
                      direction='ingress', local_ip='10.0.0.100',
                      local_mac=b.MAC, remote_ip='10.0.0.9'))
 
+    def test_a_frame_to_another_mac(self):
+        self.assertEqual(
+            ['openstack port security disable port-a'],
+            self.fix(outcome(evaluate.ANTI_SPOOFING, evaluate.OTHER_MAC),
+                     direction='ingress', local_ip='10.0.0.5',
+                     local_mac=b.OTHER_MAC, remote_ip='10.0.0.9'))
+
     def test_nothing_to_run(self):
         for by, check in ((evaluate.CONNTRACK, 'reply'),
                           (evaluate.PORT_SECURITY_UNKNOWN, ''),
