@@ -54,23 +54,29 @@ class Lab:
 
     def __init__(self, conn: openstack.connection.Connection):
         self.conn = conn
-        self.net = conn.network.create_network(
-            name=conftest.unique('nops'))
-        self.subnet = conn.network.create_subnet(
-            network_id=self.net.id, ip_version=4, cidr='10.71.0.0/24')
+        self.vms: dict[str, packets.Vm] = {}
+        self.socks: dict[str, Any] = {}
+        self.ports: dict[str, Any] = {}
+        self.net: Any = None
+        self.group: Any = None
+
+    def build(self) -> None:
+        """The network, the group and peer B; close() removes them."""
+        conn = self.conn
         self.group = conn.network.create_security_group(
             name=conftest.unique('nops-ssh'))
         conn.network.create_security_group_rule(
             security_group_id=self.group.id, direction='ingress',
             ethertype='IPv4', protocol='tcp', port_range_min=22,
             port_range_max=22)
-        self.vms: dict[str, packets.Vm] = {}
-        self.socks: dict[str, Any] = {}
-        self.ports: dict[str, Any] = {}
+        self.net = conn.network.create_network(name=conftest.unique('nops'))
+        self.subnet = conn.network.create_subnet(
+            network_id=self.net.id, ip_version=4, cidr='10.71.0.0/24')
         self.add('B', '10.71.0.11', is_port_security_enabled=False,
                  security_group_ids=[])
 
     def add(self, name: str, ip: str, **attrs: Any) -> None:
+        """A port and a VM behind it; close() removes what was made."""
         attrs.setdefault('security_group_ids', [self.group.id])
         port = self.conn.network.create_port(
             network_id=self.net.id, name=conftest.unique(f'nops-{name}'),
@@ -101,9 +107,14 @@ class Lab:
             packets.delete_vm(vm)
         for port in self.ports.values():
             self.conn.network.delete_port(port.id, ignore_missing=True)
-        self.conn.network.delete_network(self.net.id, ignore_missing=True)
-        self.conn.network.delete_security_group(self.group.id,
-                                                ignore_missing=True)
+        if self.net is not None:
+            for port in self.conn.network.ports(network_id=self.net.id):
+                self.conn.network.delete_port(port.id, ignore_missing=True)
+            self.conn.network.delete_network(self.net.id,
+                                             ignore_missing=True)
+        if self.group is not None:
+            self.conn.network.delete_security_group(self.group.id,
+                                                    ignore_missing=True)
 
 
 @pytest.fixture
@@ -119,6 +130,7 @@ def lab(cli: conftest.Cli) -> Iterator[Lab]:
     made = Lab(openstack.connection.Connection(
         config=config.get_one(cloud='demo')))
     try:
+        made.build()
         yield made
     finally:
         try:
