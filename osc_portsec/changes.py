@@ -146,6 +146,12 @@ def _statement(change: Change) -> str:
             f"{d['recorded_revision']} then, {d['current_revision']} now): "
             f"only what is missing from the port is put back"
         )
+    if change.subject == 'host_bits':
+        return (
+            f"{d['given']} has host bits: taken as its network "
+            f"{d['sent']} (stored as typed, it would let only {d['host']} "
+            f"through on OVN and the whole network on the other back ends)"
+        )
     if change.subject == 'reply':
         return (
             f"the reply to the update was lost ({d['cause']}); a re-read "

@@ -25,6 +25,9 @@ class Pair:
 
     ip_address: str
     mac_address: str | None = None
+    # The CIDR as typed, when it had host bits and ``ip_address`` is its
+    # network (``pair add``); not part of what the pair is.
+    given: str | None = dataclasses.field(default=None, compare=False)
 
     def to_body(self) -> dict[str, str]:
         body = {'ip_address': self.ip_address}
@@ -48,17 +51,18 @@ def normalise_mac(value: str) -> str:
     return values.mac(value)
 
 
-def normalise_ip(value: str) -> str:
+def normalise_ip(value: str, keep_host_bits: bool = False) -> str:
     """Return an IPv4/IPv6 address or CIDR in canonical text form.
 
     A plain address stays a plain address (``10.0.0.5``); a CIDR becomes its
-    network (``10.9.0.1/24`` is sent as ``10.9.0.0/24``, the network
-    Neutron's port security lets through); IPv6 is compressed and
+    network (``10.9.0.1/24`` is sent as ``10.9.0.0/24``, which every back
+    end reads alike; see :func:`parse_pairs`) unless ``keep_host_bits``
+    (to name a pair another client stored so); IPv6 is compressed and
     lower-cased. Multicast addresses, and CIDRs that overlap a multicast
     range, are refused as Neutron refuses them (``0.0.0.0/0`` is the one
     exception it makes).
     """
-    text = values.ip_or_cidr(value)
+    text = values.ip_or_cidr(value, keep_host_bits)
     if not values.is_multicast(text):
         return text
     mcast = values.multicast_range(text)
@@ -79,22 +83,38 @@ def normalise_ip(value: str) -> str:
     )
 
 
-def parse_pairs(options: Iterable[Mapping[str, str]]) -> list[Pair]:
+def parse_pairs(options: Iterable[Mapping[str, str]],
+                keep_host_bits: bool = False) -> list[Pair]:
     """Validate and normalise ``--allowed-address`` values.
 
     ``options`` are the dicts osc-lib's ``MultiKeyValueAction`` produces
-    (``{'ip-address': ..., 'mac-address': ...}``).
+    (``{'ip-address': ..., 'mac-address': ...}``). A CIDR with host bits
+    becomes its network, its typed form kept in ``given``: stored as typed,
+    OVN would let only its host through and the other back ends the whole
+    network. ``keep_host_bits`` keeps it as typed, to name
+    exactly what another client stored (``pair remove``).
     """
     pairs = []
     for opt in options:
         mac = opt.get('mac-address')
+        text = normalise_ip(opt['ip-address'], keep_host_bits)
+        typed = values.ip_or_cidr(opt['ip-address'], keep_host_bits=True)
         pairs.append(
             Pair(
-                ip_address=normalise_ip(opt['ip-address']),
+                ip_address=text,
                 mac_address=normalise_mac(mac) if mac is not None else None,
+                given=typed if typed != text else None,
             )
         )
     return pairs
+
+
+def host_bits_note(pair: Pair) -> dict[str, str] | None:
+    """What ``pair add`` says of a CIDR typed with host bits, or None."""
+    if pair.given is None:
+        return None
+    return {'given': pair.given, 'sent': pair.ip_address,
+            'host': pair.given.split('/')[0]}
 
 
 def is_open_to_all(pair: Pair) -> bool:
@@ -107,11 +127,11 @@ def is_open_to_all(pair: Pair) -> bool:
 
 
 def _key(ip_address: str, mac_address: str | None, port_mac: str) -> tuple:
-    # Compared as Neutron's port security means them: 10.0.0.5 and
-    # 10.0.0.5/32 are one pair, 10.9.0.1/24 and 10.9.0.0/24 too, and a MAC
-    # stored as FA-16-3E-00-00-09 is fa:16:3e:00:00:09. An omitted MAC is
-    # the port's MAC.
-    return (values.network_key(ip_address),
+    # Compared as the back ends mean them: 10.0.0.5 and 10.0.0.5/32 are
+    # one pair, 10.9.0.1/24 and 10.9.0.0/24 are not (OVN reads the first
+    # as its host), and a MAC stored as FA-16-3E-00-00-09 is
+    # fa:16:3e:00:00:09. An omitted MAC is the port's MAC.
+    return (values.address_key(ip_address),
             values.mac_key(mac_address or port_mac))
 
 
@@ -180,26 +200,60 @@ def remove_pairs(
     present = {pair_key(p, port_mac) for p in current}
     missing = [pair for key, pair in wanted.items() if key not in present]
     if missing:
-        first = missing[0]
-        hint = ''
-        other = [
-            p for p in current
-            if pair_key(p, port_mac)[0] == pair_key(first, port_mac)[0]
-        ]
-        if other:
-            hint = (
-                f" It is there with MAC {other[0].get('mac_address')}; give "
-                f"mac-address={other[0].get('mac_address')} to remove it."
-            )
         names = ', '.join(str(p) for p in missing)
         raise exceptions.CommandError(
             f"Allowed address pair {names} is not on port {port_label}; "
-            f"nothing was removed.{hint}"
+            f"nothing was removed.{_near(current, missing[0], port_mac)}"
         )
     result = [
         dict(p) for p in current if pair_key(p, port_mac) not in wanted
     ]
     return PairChange(pairs=result, changed=list(wanted.values()), skipped=[])
+
+
+def host_bits_beside(current: Sequence[Mapping[str, Any]],
+                     added: Sequence[Pair], port_mac: str,
+                     port_label: str) -> list[str]:
+    """Warnings for a pair added beside a stored one with host bits.
+
+    ``10.0.0.128/28`` is not ``10.0.0.130/28`` (OVN reads the latter as
+    the host 10.0.0.130), so both stay on the port.
+    """
+    found = []
+    for pair in added:
+        key = pair_key(pair, port_mac)
+        for p in current:
+            ip = p['ip_address']
+            if (values.has_host_bits(ip)
+                    and pair_key(p, port_mac)[1] == key[1]
+                    and values.network_of(ip) == values.network_of(
+                        pair.ip_address)):
+                found.append(
+                    f"Port {port_label} also has allowed address pair {ip}, "
+                    f"which OVN reads as the host {ip.split('/')[0]} only; "
+                    f"remove it with 'openstack port security pair remove "
+                    f"{port_label} --allowed-address ip-address={ip}' if "
+                    f"{pair.ip_address} replaces it.")
+    return found
+
+
+def _near(current: Sequence[Mapping[str, Any]], wanted: Pair,
+          port_mac: str) -> str:
+    """A hint naming the stored pair ``wanted`` was probably meant as."""
+    key = pair_key(wanted, port_mac)
+    for p in current:
+        if pair_key(p, port_mac)[0] == key[0]:
+            mac = p.get('mac_address')
+            return (f" It is there with MAC {mac}; give mac-address={mac} "
+                    f"to remove it.")
+    for p in current:
+        if values.network_of(p['ip_address']) == values.network_of(
+                wanted.ip_address):
+            ip = p['ip_address']
+            return (f" The port has {ip}, which is not the same pair: OVN "
+                    f"reads a CIDR with host bits as its host only; "
+                    f"give ip-address={ip} to remove it.")
+    return ''
 
 
 def as_pair(body: Mapping[str, Any]) -> Pair:

@@ -76,9 +76,13 @@ def pair_add(
         f"any address and bypasses the source-IP rules of every port that "
         f"shares its security groups."
         for p in change.changed if _pairs.is_open_to_all(p)
-    ]
+    ] + _pairs.host_bits_beside(port.allowed_address_pairs or [],
+                                change.changed, mac, ref)
+    host_bits = [Change('note', 'host_bits', found) for found in
+                 map(_pairs.host_bits_note, requested) if found]
     attrs = {'allowed_address_pairs': change.pairs} if change.changed else {}
-    return Plan(attrs=attrs, changes=[*notes, *done, *_skipped(change)],
+    return Plan(attrs=attrs,
+                changes=[*notes, *host_bits, *done, *_skipped(change)],
                 warnings=warnings)
 
 

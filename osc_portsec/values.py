@@ -11,8 +11,11 @@ validators (``neutron_lib.api.validators``), which use netaddr:
 - An IPv4 address with a leading zero in an octet is refused, as
   ``validate_ip_address`` refuses it (``010.0.0.5`` could be octal).
   IPv6 may be written in any case, compressed or not.
-- A CIDR is compared by its network: ``10.9.0.1/24`` and ``10.9.0.0/24``
-  are the same network to Neutron's port security on every backend.
+- A stored address or CIDR is compared as the back ends read it: an
+  address is its /32 (/128). A CIDR with host bits (``10.0.0.130/28``,
+  ``2001:db8::85/123``) is NOT its network: Neutron stores it as sent,
+  OVN then lets only the host (``10.0.0.130``) through, while the
+  openvswitch and iptables firewalls use the network.
 
 User errors are ``CommandError`` with one sentence that names the value.
 Functions whose name starts with ``same_`` or ends with ``_key`` never
@@ -231,18 +234,30 @@ def parse_cidr(text: str) -> netaddr.IPNetwork:
 
 
 def cidr(text: str) -> str:
-    """A CIDR as its network, in canonical text.
-
-    ``10.9.0.1/24`` is ``10.9.0.0/24``: the network Neutron's port security
-    lets through either way.
-    """
+    """A CIDR as its network, in canonical text (``10.9.0.0/24``)."""
     return str(parse_cidr(text).cidr)
 
 
-def ip_or_cidr(text: str) -> str:
-    """An address or a CIDR, canonical; an address stays an address."""
+def exact_cidr(text: str) -> str:
+    """A CIDR in canonical text, host bits kept (``10.9.0.1/24``)."""
+    return str(parse_cidr(text))
+
+
+def has_host_bits(text: str) -> bool:
+    """True for a CIDR whose address is not its network's address."""
+    if '/' not in text:
+        return False
+    network = netaddr.IPNetwork(text.strip())
+    return bool(network.ip != network.network)
+
+
+def ip_or_cidr(text: str, keep_host_bits: bool = False) -> str:
+    """An address or a CIDR, canonical; an address stays an address.
+
+    A CIDR becomes its network unless ``keep_host_bits``.
+    """
     if '/' in text:
-        return cidr(text)
+        return exact_cidr(text) if keep_host_bits else cidr(text)
     return ip_address(text)
 
 
@@ -265,22 +280,35 @@ def multicast_range(value: str) -> str:
     return str(_MULTICAST[netaddr.IPNetwork(value).version])
 
 
-def network_key(text: str) -> Any:
+def address_key(text: str) -> Any:
     """Comparison key of a stored address or CIDR; never raises.
 
-    ``10.0.0.5`` and ``10.0.0.5/32`` are one network; so are
-    ``10.9.0.1/24`` and ``10.9.0.0/24``; IPv6 in any notation is one
-    address. A value netaddr cannot read is compared by its text.
+    ``10.0.0.5`` and ``10.0.0.5/32`` are one address; IPv6 in any notation
+    is one address. ``10.9.0.1/24`` is not ``10.9.0.0/24`` (OVN reads the
+    first as the host 10.9.0.1). A value netaddr cannot read is compared
+    by its text.
+    """
+    try:
+        network = netaddr.IPNetwork(text.strip())
+    except (netaddr.AddrFormatError, ValueError, TypeError, AttributeError):
+        return str(text).strip().lower()
+    return (network.version, int(network.ip), network.prefixlen)
+
+
+def same_address(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are one pair address to every back end."""
+    return bool(address_key(a) == address_key(b))
+
+
+def network_of(text: str) -> Any:
+    """The network of a stored address or CIDR, host bits dropped.
+
+    The text when netaddr cannot read it; never raises.
     """
     try:
         return netaddr.IPNetwork(text.strip()).cidr
     except (netaddr.AddrFormatError, ValueError, TypeError, AttributeError):
         return str(text).strip().lower()
-
-
-def same_network(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` let the same addresses through."""
-    return bool(network_key(a) == network_key(b))
 
 
 def prefixlen(value: str) -> int:

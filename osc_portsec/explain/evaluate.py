@@ -4,55 +4,66 @@
 whether members' groups let VRRP between them): facts and packet in, an
 ``Outcome`` out, no I/O. The order of the checks is the order a packet
 meets them in Neutron's drivers: port security off, trusted port, banned
-traffic, anti-spoofing, traffic let through without a rule, then the
-security group rules (allow-only: any rule of any of the port's groups).
+traffic, anti-spoofing, connection tracking, traffic let through without
+a rule, then the security group rules (allow-only: any rule of any of the
+port's groups).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from typing import Any, NamedTuple
 
 from osc_portsec.explain import backend as _backend
+from osc_portsec.explain import conntrack
 from osc_portsec.explain import facts as _facts
 from osc_portsec.explain import fixed
 from osc_portsec.explain import packet as _packet
+from osc_portsec.explain import rules as _rules
+from osc_portsec.explain.rules import Considered
+from osc_portsec.explain.rules import Static
+from osc_portsec.explain.rules import statics
+
+__all__ = ['Considered', 'Outcome', 'Static', 'judge', 'statics']
 
 PASS = 'pass'
 DROP = 'drop'
+# The API does not show what decides (a cloud without the port-security
+# extension, on OVN): no verdict is given.
+UNKNOWN = 'unknown'
+VERDICTS = (PASS, DROP, UNKNOWN)
+
 PORT_SECURITY_DISABLED = 'port_security_disabled'
 TRUSTED_PORT = 'trusted_port'
 ANTI_SPOOFING = 'anti_spoofing'
+CONNTRACK = 'conntrack'
 SECURITY_GROUP_RULE = 'security_group_rule'
 NO_MATCHING_RULE = 'no_matching_rule'
 ALWAYS_ALLOWED = 'always_allowed'
+PORT_SECURITY_UNKNOWN = 'port_security_unknown'
 DECIDED_BY = (PORT_SECURITY_DISABLED, TRUSTED_PORT, ANTI_SPOOFING,
-              SECURITY_GROUP_RULE, NO_MATCHING_RULE, ALWAYS_ALLOWED)
+              CONNTRACK, SECURITY_GROUP_RULE, NO_MATCHING_RULE,
+              ALWAYS_ALLOWED, PORT_SECURITY_UNKNOWN)
 
-
-class Considered(NamedTuple):
-    """One rule and why it did or did not match the packet.
-
-    ``reason`` is a format string and its arguments, rendered only when
-    asked for (``--long``): a port may have thousands of rules.
-    """
-
-    rule: _facts.Rule
-    group: _facts.Group
-    matched: bool
-    reason: tuple[Any, ...] = ()
-
-    @property
-    def why(self) -> str:
-        if self.matched:
-            return 'it matches'
-        return str(self.reason[0]).format(*self.reason[1:])
+# Which check of anti-spoofing decided (Outcome.check): what a pair would
+# cover, what only disabling port security changes.
+SOURCE = 'source'
+DESTINATION = 'destination'
+# A frame to a MAC that is not the port's: delivered elsewhere.
+OTHER_MAC = 'other_mac'
+BANNED = 'banned'
 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
-    """One back end's verdict on one packet."""
+    """One back end's verdict on one packet.
+
+    ``check`` narrows ``decided_by`` where the remedy differs: for
+    anti-spoofing, ``source`` or ``destination`` (an address a pair would
+    cover), ``other_mac`` (a frame to another MAC) or ``banned`` (traffic
+    dropped whatever the port allows); for
+    conntrack, the kind of refusal (``reply``, ``error``, ``invalid``).
+    """
 
     backend: str
     verdict: str
@@ -61,6 +72,7 @@ class Outcome:
     rule: _facts.Rule | None = None
     group: _facts.Group | None = None
     considered: tuple[Considered, ...] = ()
+    check: str = ''
 
     @property
     def matching(self) -> tuple[Considered, ...]:
@@ -83,143 +95,9 @@ class Outcome:
         return ('need their own rule: the group is stateless')
 
 
-class _Remotes:
-    """Addresses of remote groups and address groups, built on first use.
-
-    openvswitch and iptables_hybrid take member ports' fixed IPs and their
-    pairs' addresses (securitygroups_rpc_base._select_ips_for_remote_group);
-    OVN's address sets hold fixed IPs only (ovn_client.py, address sets
-    per port group).
-    """
-
-    def __init__(self, facts: _facts.Facts, backend: str) -> None:
-        self.facts = facts
-        self.with_pairs = backend != _backend.OVN
-        self.cache: dict[tuple[str, str], list[Any]] = {}
-
-    def group(self, group_id: str) -> list[Any]:
-        key = ('group', group_id)
-        if key not in self.cache:
-            nets = []
-            for member in self.facts.members:
-                if group_id not in member.security_group_ids:
-                    continue
-                nets += [_facts.network(ip) for ip in member.fixed_ips]
-                if self.with_pairs:
-                    nets += [_facts.network(ip) for ip in member.pair_ips]
-            self.cache[key] = nets
-        return self.cache[key]
-
-    def address_group(self, ag_id: str) -> list[Any]:
-        key = ('address_group', ag_id)
-        if key not in self.cache:
-            self.cache[key] = [
-                _facts.network(a)
-                for a in self.facts.address_groups.get(ag_id, ())]
-        return self.cache[key]
-
-
-def _in(ip: Any, nets: list[Any]) -> bool:
-    return any(ip.version == n.version and ip in n for n in nets)
-
-
-Why = tuple[Any, ...] | None
-
-
-def _protocol_why(rule: _facts.Rule, packet: _packet.Packet) -> Why:
-    """None when protocol, ports and ICMP type/code match; else why not."""
-    if rule.protocol is None:
-        return None
-    if packet.protocol is None:
-        return ('the rule is for {}; the packet\'s protocol is not given '
-                '(--protocol)', _facts.protocol_label(rule.protocol))
-    if rule.protocol != packet.protocol:
-        return ('the rule is for protocol {}',
-                _facts.protocol_label(rule.protocol))
-    lo, hi = rule.port_range_min, rule.port_range_max
-    if rule.protocol in _packet.PORT_PROTOCOLS and (lo, hi) != (None, None):
-        # Ports match the destination in both directions (acl.py
-        # acl_protocol_and_ports "%s.dst"; rules.py create_port_range_flows).
-        low, high = lo or 1, 65535 if hi is None else hi
-        if packet.port is None:
-            return ('the rule needs destination port {}-{}; none given',
-                    low, high)
-        if not low <= packet.port <= high:
-            return ('destination port {} is outside {}-{}', packet.port,
-                    low, high)
-    if rule.protocol in (_packet.ICMP, _packet.ICMPV6) and lo is not None:
-        # port_range_min/max are the ICMP type/code (acl.py, rules.py
-        # create_icmp_flows, iptables_firewall.py _port_arg).
-        if packet.icmp_type != lo:
-            return ('the rule needs ICMP type {}', lo)
-        if hi is not None and packet.icmp_code != hi:
-            return ('the rule needs ICMP code {}', hi)
-    return None
-
-
-def _remote_why(rule: _facts.Rule, remote: Any, remotes: _Remotes) -> Why:
-    """None when the rule's remote side covers the packet's remote IP.
-
-    The remote is the source of ingress and the destination of egress
-    (acl.py acl_remote_ip_prefix "src_or_dst"); a /0 prefix is no limit
-    (rules.py is_valid_prefix).
-    """
-    prefix = rule.prefix
-    if prefix is not None and prefix.prefixlen == 0:
-        prefix = None
-    if prefix is None and not rule.remote_group_id and not (
-            rule.remote_address_group_id):
-        return None
-    if remote is None:
-        return ('the rule limits the remote address; none given '
-                '(--remote-ip)',)
-    if prefix is not None and not _in(remote, [prefix]):
-        return ('{} is outside {}', remote, rule.remote_ip_prefix)
-    if rule.remote_group_id and not _in(
-            remote, remotes.group(rule.remote_group_id)):
-        where = 'fixed IPs or pair addresses' if remotes.with_pairs else (
-            'fixed IPs')
-        return ('{} is not among the {} of the member ports of group {}',
-                remote, where, rule.remote_group_id)
-    if rule.remote_address_group_id and not _in(
-            remote, remotes.address_group(rule.remote_address_group_id)):
-        return ('{} is not in address group {}', remote,
-                rule.remote_address_group_id)
-    return None
-
-
-def static_why(rule: _facts.Rule, packet: _packet.Packet) -> Why:
-    """The part of a match no back end changes.
-
-    Direction, ethertype, protocol, ports and ICMP, in the order of acl.py
-    _add_sg_rule_acl_for_port_group.
-    """
-    if rule.direction != packet.direction:
-        return ('the rule is for {} traffic', rule.direction)
-    if rule.ethertype != packet.ethertype:
-        return ('the rule is for {}', rule.ethertype)
-    return _protocol_why(rule, packet)
-
-
-Static = list[tuple[_facts.Rule, _facts.Group, Why]]
-
-
-def statics(facts: _facts.Facts, packet: _packet.Packet) -> Static:
-    """``static_why`` of every rule of every group, once for all back ends."""
-    return [(rule, group, static_why(rule, packet))
-            for group in facts.groups for rule in group.rules]
-
-
-def _rules(facts: _facts.Facts, packet: _packet.Packet, backend: str,
-           static: Static) -> Outcome:
-    remotes = _Remotes(facts, backend)
-    remote = (ipaddress.ip_address(packet.remote_ip)
-              if packet.remote_ip else None)
-    considered = []
-    for rule, group, why in static:
-        if why is None:
-            why = _remote_why(rule, remote, remotes)
-        considered.append(Considered(rule, group, why is None, why or ()))
+def _by_rules(facts: _facts.Facts, packet: _packet.Packet, backend: str,
+              static: Static) -> Outcome:
+    considered = _rules.match(facts, packet, backend, static)
     winner = next((c for c in considered if c.matched), None)
     if winner:
         return Outcome(
@@ -227,7 +105,7 @@ def _rules(facts: _facts.Facts, packet: _packet.Packet, backend: str,
             f'Rule {winner.rule.id} of group {winner.group.name or ""} '
             f'({winner.group.id}) allows it: '
             f'{winner.rule.render(facts.group_names())}.',
-            winner.rule, winner.group, tuple(considered))
+            winner.rule, winner.group, considered)
     if not facts.port.security_group_ids:
         reason = ('The port has no security group, so no rule allows the '
                   'packet.')
@@ -236,29 +114,155 @@ def _rules(facts: _facts.Facts, packet: _packet.Packet, backend: str,
                   f'{len(facts.groups)} security group(s) allows the packet; '
                   f'rules only allow, so it is dropped.')
     return Outcome(backend, DROP, NO_MATCHING_RULE, reason,
-                   considered=tuple(considered))
+                   considered=considered)
 
 
-def _before_rules(facts: _facts.Facts, packet: _packet.Packet,
-                  backend: str) -> Outcome | None:
+def _group_frame(packet: _packet.Packet) -> bool:
+    """Whether the frame goes to a broadcast or multicast MAC.
+
+    OVN sends such frames past conntrack ("eth.mcast" in ls_in_pre_acl and
+    ls_out_pre_acl).
+    """
+    if packet.direction == _packet.INGRESS:
+        return bool(packet.local_mac and fixed.is_group_mac(packet.local_mac))
+    remote = ipaddress.ip_address(packet.remote_ip) if packet.remote_ip else (
+        None)
+    return bool(remote and (remote.is_multicast
+                            or str(remote) == '255.255.255.255'))
+
+
+def _tracked(facts: _facts.Facts, packet: _packet.Packet, backend: str,
+             filtered: bool) -> str | None:
+    """Why ``backend`` sends the packet through conntrack, or None.
+
+    OVN: every unicast IP packet of a network where any port is in a
+    stateful group with rules (ls_in_pre_acl/ls_out_pre_acl "ip" ->
+    ct_next), whatever this port's own port security; the openvswitch
+    firewall: every packet of a filtered port; iptables: see conntrack.py.
+    """
+    if backend == _backend.OPENVSWITCH:
+        return 'the openvswitch firewall tracks every connection' if (
+            filtered) else None
+    if backend != _backend.OVN or _group_frame(packet):
+        return None
+    own = [g.name or g.id for g in facts.groups if g.tracks]
+    if own:
+        return (f'OVN tracks connections on a network with stateful groups, '
+                f'and the port is in stateful group {own[0]}')
+    if facts.network_stateful:
+        return ('OVN tracks every connection of this network, since one of '
+                'its ports is in a stateful group')
+    return None
+
+
+def _conntrack(facts: _facts.Facts, packet: _packet.Packet, backend: str,
+               filtered: bool) -> Outcome | None:
+    refusal = conntrack.classify(packet, facts.port.datapath_type)
+    if refusal is None:
+        return None
+    tracked = _tracked(facts, packet, backend, filtered)
+    if tracked is None:
+        return None
+    return Outcome(backend, DROP, CONNTRACK,
+                   f'Connection tracking drops it whatever the rules say: '
+                   f'{refusal.why}; {tracked}.', check=refusal.kind)
+
+
+def _unfiltered(facts: _facts.Facts, packet: _packet.Packet,
+                backend: str) -> Outcome | None:
+    port = facts.port
+    if port.port_security_enabled is False:
+        # ovn_client.py: no port_security, addresses 'unknown', no port
+        # group; firewall.py/iptables_firewall.py: the port is not filtered.
+        return _conntrack(facts, packet, backend, False) or Outcome(
+            backend, PASS, PORT_SECURITY_DISABLED,
+            'Port security is disabled on the port, so nothing is filtered.')
+    if port.device_owner.startswith('network:'):
+        # neutron_lib.utils.net.is_port_trusted; ovn utils.is_lsp_trusted,
+        # firewall drivers' process_trusted_ports.
+        return _conntrack(facts, packet, backend, False) or Outcome(
+            backend, PASS, TRUSTED_PORT,
+            f'The port is owned by {port.device_owner}, which Neutron trusts '
+            f'and does not filter.')
+    return None
+
+
+def _spoofing(facts: _facts.Facts, packet: _packet.Packet,
+              backend: str) -> Outcome | None:
     port = facts.port
     if packet.direction == _packet.EGRESS:
         why = fixed.banned(packet, backend)
         if why:
-            return Outcome(backend, DROP, ANTI_SPOOFING, f'{why}.')
+            return Outcome(backend, DROP, ANTI_SPOOFING, f'{why}.',
+                           check=BANNED)
         ok, why = fixed.source_check(packet, port, backend)
         if not ok:
             return Outcome(backend, DROP, ANTI_SPOOFING,
-                           f'Anti-spoofing drops it: {why}.')
-    elif backend == _backend.OVN:
-        ok, why = fixed.destination_check(packet, port)
-        if not ok:
-            return Outcome(backend, DROP, ANTI_SPOOFING, f'{why}.')
-    why = fixed.free(packet, backend)
+                           f'Anti-spoofing drops it: {why}.', check=SOURCE)
+        return None
+    mac = packet.local_mac or fixed.destination_mac(facts, packet)
+    ok, why = fixed.destination_check(packet, port, backend, mac)
+    if not ok:
+        own = mac in {port.mac_address, *(p.mac_address for p in port.pairs)}
+        return Outcome(backend, DROP, ANTI_SPOOFING,
+                       f'Port security does not deliver it: {why}.',
+                       check=DESTINATION if own else OTHER_MAC)
+    return None
+
+
+def _before_rules(facts: _facts.Facts, packet: _packet.Packet,
+                  backend: str) -> Outcome | None:
+    found = (_unfiltered(facts, packet, backend)
+             or _spoofing(facts, packet, backend)
+             or _conntrack(facts, packet, backend, True))
+    if found:
+        return found
+    why = fixed.free(packet, backend, facts)
     if why:
         return Outcome(backend, PASS, ALWAYS_ALLOWED,
                        f'{why}, with no rule needed.')
     return None
+
+
+def _known(facts: _facts.Facts, packet: _packet.Packet, backend: str,
+           static: Static) -> Outcome:
+    by_rules = _by_rules(facts, packet, backend, static)
+    early = _before_rules(facts, packet, backend)
+    if early is None:
+        return by_rules
+    # --long still lists every rule, with why it did or did not match.
+    return dataclasses.replace(early, considered=by_rules.considered)
+
+
+_NO_FLAG = ('This cloud has no port-security extension, so Neutron does not '
+            'show whether OVN still filters this port: a port created while '
+            'the extension was loaded keeps its port security and drop group '
+            'in OVN, one created (or updated) since has neither. ')
+
+
+def _without_flag(facts: _facts.Facts, packet: _packet.Packet,
+                  backend: str, static: Static) -> Outcome:
+    """OVN on a cloud without the port-security extension.
+
+    Neutron then writes no port security and no drop group for a port it
+    creates or updates (ovn_client.py: ``port.get(PORTSECURITY)`` is None),
+    but leaves those a port already had in OVN, which go on filtering it.
+    """
+    def as_if(flag: bool) -> Outcome:
+        port = dataclasses.replace(facts.port, port_security_enabled=flag)
+        return _known(dataclasses.replace(facts, port=port), packet,
+                      backend, static)
+
+    filtered, unfiltered = as_if(True), as_if(False)
+    if filtered.verdict == unfiltered.verdict:
+        return dataclasses.replace(filtered, reason=(
+            _NO_FLAG + 'Either way: ' + filtered.reason))
+    return Outcome(
+        backend, UNKNOWN, PORT_SECURITY_UNKNOWN,
+        f'{_NO_FLAG}Still filtered: {filtered.verdict} '
+        f'({filtered.decided_by}): {filtered.reason} Not filtered: '
+        f'{unfiltered.verdict} ({unfiltered.decided_by}).',
+        considered=filtered.considered)
 
 
 def judge(facts: _facts.Facts, packet: _packet.Packet, backend: str,
@@ -266,35 +270,18 @@ def judge(facts: _facts.Facts, packet: _packet.Packet, backend: str,
     """The verdict of ``backend`` on ``packet`` at ``facts.port``.
 
     ``packet`` must be complete (``packet.complete``): its ethertype known.
-    ``static`` (from ``statics``) saves work when judging under several
-    back ends.
+    An ingress packet without ``local_mac`` goes to the MAC it naturally
+    would (``fixed.destination_mac``). ``static`` (from ``statics``) saves
+    work when judging under several back ends.
     """
-    port = facts.port
-    if port.port_security_enabled is False:
-        # ovn_client.py: no port_security, addresses 'unknown', no port
-        # group; firewall.py/iptables_firewall.py: the port is not filtered.
-        return Outcome(backend, PASS, PORT_SECURITY_DISABLED,
-                       'Port security is disabled on the port, so nothing is '
-                       'filtered.')
-    if port.port_security_enabled is None and backend == _backend.OVN:
-        # A cloud without the port-security extension. OVN reads the
-        # missing flag as off (ovn utils.is_port_security_enabled returns
-        # None): no drop port group, addresses 'unknown'. The agents'
-        # firewalls default it to on (firewall.port_sec_enabled).
-        return Outcome(backend, PASS, PORT_SECURITY_DISABLED,
-                       'This cloud has no port-security extension, and OVN '
-                       'treats a port without the flag as port security '
-                       'disabled, so nothing is filtered.')
-    if port.device_owner.startswith('network:'):
-        # neutron_lib.utils.net.is_port_trusted; ovn utils.is_lsp_trusted,
-        # firewall drivers' process_trusted_ports.
-        return Outcome(backend, PASS, TRUSTED_PORT,
-                       f'The port is owned by {port.device_owner}, which '
-                       f'Neutron trusts and does not filter.')
-    by_rules = _rules(facts, packet, backend,
-                      statics(facts, packet) if static is None else static)
-    early = _before_rules(facts, packet, backend)
-    if early is None:
-        return by_rules
-    # --long still lists every rule, with why it did or did not match.
-    return dataclasses.replace(early, considered=by_rules.considered)
+    if static is None:
+        static = statics(facts, packet)
+    if packet.direction == _packet.INGRESS and packet.local_mac is None:
+        packet = dataclasses.replace(
+            packet, local_mac=fixed.destination_mac(facts, packet))
+    if facts.port.port_security_enabled is None and (
+            backend == _backend.OVN):
+        return _without_flag(facts, packet, backend, static)
+    # The agents' firewalls default the missing flag to on
+    # (firewall.port_sec_enabled).
+    return _known(facts, packet, backend, static)

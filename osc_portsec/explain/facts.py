@@ -11,6 +11,8 @@ import dataclasses
 import ipaddress
 from typing import Any, Iterable, Mapping
 
+import netaddr
+
 from osc_portsec.explain import packet as _packet
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -22,6 +24,15 @@ def network(value: str) -> Network:
     Host bits are ignored, as Neutron's ``normalized_cidr`` ignores them.
     """
     return ipaddress.ip_network(value.strip(), strict=False)
+
+
+def eui64_lla(mac: str) -> str:
+    """The IPv6 link-local address a MAC gives (modified EUI-64).
+
+    As every back end computes it (netutils.get_ipv6_addr_by_EUI64 on
+    fe80::/64 in Neutron, the ``lla`` of OVN's port security).
+    """
+    return str(netaddr.EUI(mac).ipv6_link_local())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +106,31 @@ class Group:
     stateful: bool = True
     rules: tuple[Rule, ...] = ()
 
+    @property
+    def tracks(self) -> bool:
+        """Whether OVN makes connection tracking of the group's traffic.
+
+        Only allow-related ACLs (the rules of a stateful group) make OVN
+        send a network's traffic through conntrack; a group without rules
+        has no ACL.
+        """
+        return self.stateful and bool(self.rules)
+
+
+@dataclasses.dataclass(frozen=True)
+class Subnet:
+    """A subnet of the port's fixed IPs: its broadcast and DHCP server."""
+
+    id: str
+    cidr: str
+    gateway_ip: str | None = None
+    enable_dhcp: bool = False
+
+    @property
+    def broadcast(self) -> str | None:
+        net = network(self.cidr)
+        return str(net.broadcast_address) if net.version == 4 else None
+
 
 @dataclasses.dataclass(frozen=True)
 class Pair:
@@ -118,6 +154,17 @@ class Port:
     security_group_ids: tuple[str, ...] = ()
     vif_type: str | None = None
     vif_details: Mapping[str, Any] | None = None
+    network_id: str = ''
+    subnet_ids: tuple[str, ...] = ()
+
+    @property
+    def datapath_type(self) -> str | None:
+        """The OVS datapath of the port's host (netdev, system), if shown.
+
+        Only admins see ``binding:vif_details`` by default.
+        """
+        found = (self.vif_details or {}).get('datapath_type')
+        return str(found) if found else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +186,12 @@ class Facts:
     members: tuple[Member, ...] = ()
     address_groups: Mapping[str, tuple[str, ...]] = dataclasses.field(
         default_factory=dict)
+    # Read only for the packets that need them (see prepare.py).
+    subnets: tuple[Subnet, ...] = ()
+    # Whether a port of the port's network is in a stateful group with
+    # rules (OVN then sends all its unicast IP through conntrack); None
+    # when not read.
+    network_stateful: bool | None = None
 
     def group_names(self) -> dict[str, str]:
         return {g.id: g.name for g in self.groups}
@@ -198,7 +251,18 @@ def port_from_body(body: Mapping[str, Any]) -> Port:
         vif_type=body.get('binding:vif_type', body.get('binding_vif_type')),
         vif_details=body.get('binding:vif_details',
                              body.get('binding_vif_details')),
+        network_id=body.get('network_id') or '',
+        subnet_ids=tuple(dict.fromkeys(
+            ip['subnet_id'] for ip in body.get('fixed_ips') or []
+            if ip.get('subnet_id'))),
     )
+
+
+def subnet_from_body(body: Mapping[str, Any]) -> Subnet:
+    return Subnet(id=body.get('id') or '', cidr=body['cidr'],
+                  gateway_ip=body.get('gateway_ip') or None,
+                  enable_dhcp=bool(body.get('enable_dhcp',
+                                            body.get('is_dhcp_enabled'))))
 
 
 def member_from_body(body: Mapping[str, Any]) -> Member:

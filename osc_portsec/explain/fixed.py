@@ -1,8 +1,9 @@
 """What each back end decides before any security group rule is read.
 
-Anti-spoofing (which source MAC/IP a port may send from, and on OVN which
+Anti-spoofing (which source MAC/IP a port may send from, and which
 destinations it receives), the traffic let through without any rule, and
-the traffic banned whatever the rules say. Every rule below names the
+the traffic banned whatever the rules say. OVN's port security is in
+``ovn.py``; the agents' firewalls are here. Every rule below names the
 Neutron (or OVN) code it encodes.
 
 The packet model has a destination port only, so DHCP is recognised by it:
@@ -15,8 +16,11 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+import netaddr
+
 from osc_portsec.explain import backend as _backend
 from osc_portsec.explain import facts as _facts
+from osc_portsec.explain import ovn
 from osc_portsec.explain import packet as _packet
 
 OVN = _backend.OVN
@@ -25,6 +29,7 @@ IPT = _backend.IPTABLES_HYBRID
 
 UDP = 17
 RA = 134
+BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff'
 # ICMPv6 types each back end lets through without a rule.
 # openvswitch: firewall.py _initialize_egress_ipv6_icmp
 #   (agent/firewall.py ICMPV6_ALLOWED_EGRESS_TYPES + RESTRICTED (NA)) and
@@ -50,17 +55,52 @@ _DAD_TYPES = frozenset({131, 135, 143})
 _BROADCAST = ipaddress.ip_address('255.255.255.255')
 
 
-def eui64_lla(mac: str) -> str:
-    """The IPv6 link-local address a MAC gives.
+def is_group_mac(mac: str) -> bool:
+    """Broadcast or multicast: the first octet's lowest bit is set."""
+    return bool(netaddr.EUI(mac).words[0] & 1)
 
-    As every back end computes it: netutils.get_ipv6_addr_by_EUI64 on
-    fe80::/64.
+
+def _group_mac(ip: Any) -> str | None:
+    """The Ethernet address of a multicast or broadcast IP, else None.
+
+    RFC 1112 (IPv4), RFC 2464 (IPv6).
     """
-    octets = [int(x, 16) for x in mac.split(':')]
-    octets[0] ^= 0x02
-    eui = octets[:3] + [0xff, 0xfe] + octets[3:]
-    value = int.from_bytes(bytes(eui), 'big')
-    return str(ipaddress.IPv6Address((0xfe80 << 112) | value))
+    if ip == _BROADCAST:
+        return BROADCAST_MAC
+    if not ip.is_multicast:
+        return None
+    if ip.version == 4:
+        low = int(ip) & 0x7fffff
+        return str(netaddr.EUI(0x01005e000000 | low,
+                               dialect=netaddr.mac_unix_expanded))
+    low = int(ip) & 0xffffffff
+    return str(netaddr.EUI(0x333300000000 | low,
+                           dialect=netaddr.mac_unix_expanded))
+
+
+def destination_mac(facts: _facts.Facts, packet: _packet.Packet) -> str:
+    """The MAC an ingress frame to ``packet.local_ip`` is naturally sent to.
+
+    The group MAC of a multicast address, the broadcast MAC for
+    255.255.255.255 and for the broadcast address of one of the port's
+    subnets, the MAC of a pair that alone covers the address (a VRRP
+    virtual MAC), else the port's own MAC.
+    """
+    port = facts.port
+    if packet.local_mac or packet.local_ip is None:
+        return packet.local_mac or port.mac_address
+    ip = ipaddress.ip_address(packet.local_ip)
+    found = _group_mac(ip)
+    if found:
+        return found
+    if any(s.broadcast == str(ip) for s in facts.subnets):
+        return BROADCAST_MAC
+    own = ovn.entries(port)
+    for entry in own:
+        if any(ip.version == a.version and ip in a.sources[0]
+               for a in entry.addresses):
+            return entry.mac
+    return port.mac_address
 
 
 def _is_udp_to(packet: _packet.Packet, ports: dict[str, int]) -> bool:
@@ -87,7 +127,22 @@ def banned(packet: _packet.Packet, backend: str) -> str | None:
     return None
 
 
-def free(packet: _packet.Packet, backend: str) -> str | None:
+def _ovn_dhcp_server(facts: _facts.Facts, remote: str | None) -> bool:
+    """Whether ``remote`` is OVN's own DHCP server for the port.
+
+    ovn-northd lets the replies of its DHCP responder in without an ACL
+    (``ls_out_acl`` priority 34000: "ip4.src == <server_id> && udp.src ==
+    67 && udp.dst == 68"); Neutron's server_id is the subnet's gateway IP
+    (ovn_client.py _get_ovn_dhcpv4_opts). Not given: that server.
+    """
+    if remote is None:
+        return True
+    return any(s.enable_dhcp and s.gateway_ip == remote
+               for s in facts.subnets)
+
+
+def free(packet: _packet.Packet, backend: str,
+         facts: _facts.Facts | None = None) -> str | None:
     """Why ``backend`` lets this packet through without a rule, or None."""
     if packet.protocol == _packet.ICMPV6 and packet.icmp_type is not None:
         if backend == IPT and packet.direction == _packet.EGRESS:
@@ -101,9 +156,10 @@ def free(packet: _packet.Packet, backend: str) -> str | None:
                     f'{"in" if packet.direction == "ingress" else "out"}')
     if packet.direction == _packet.INGRESS:
         if _is_udp_to(packet, _DHCP_SERVER) and (
-                backend != OVN or packet.remote_ip is None):
+                backend != OVN or (facts is not None and _ovn_dhcp_server(
+                    facts, packet.remote_ip)) or packet.remote_ip is None):
             # ovn: only OVN's own DHCP responder bypasses the ACLs; a reply
-            # sent by another port (--remote-ip given) meets the rules.
+            # sent by another port meets the rules.
             return (f'{backend} always lets DHCP replies of the network\'s '
                     f'DHCP service in')
     elif backend != OVN and _is_udp_to(packet, _DHCP_CLIENT):
@@ -129,30 +185,35 @@ def _unspecified_ok(packet: _packet.Packet, ip: Any, mac: str,
     return None
 
 
-def _lla_ok(ip: Any, mac: str, port: _facts.Port, backend: str) -> bool:
-    if ip.version != 6 or not ip.is_link_local:
-        return False
-    macs = {port.mac_address}
-    if backend == IPT:
-        # iptables_firewall.py _build_ipv4v6_mac_ip_list adds the LLA of
-        # every MAC, pair MACs included.
-        macs |= {p.mac_address for p in port.pairs}
-    return mac in macs and str(ip) == eui64_lla(mac)
+def _lla_macs(port: _facts.Port, backend: str) -> set[str]:
+    """MACs whose link-local address the agents' firewalls let out.
+
+    openvswitch: the port's MAC always (firewall.py OFPort.update adds
+    ``lla_address``); iptables: each MAC that has an IPv6 address, fixed
+    or in a pair (iptables_firewall.py _build_ipv4v6_mac_ip_list).
+    """
+    if backend == OVS:
+        return {port.mac_address}
+    macs = {p.mac_address for p in port.pairs
+            if _facts.network(p.ip_address).version == 6}
+    if any(':' in ip for ip in port.fixed_ips):
+        macs.add(port.mac_address)
+    return macs
 
 
-def source_check(packet: _packet.Packet, port: _facts.Port,
-                 backend: str) -> tuple[bool, str]:
-    """Egress anti-spoofing: may the port send from (local_mac, local_ip)?
+def _agents_source(packet: _packet.Packet, port: _facts.Port,
+                   backend: str) -> tuple[bool, str]:
+    """The agents' egress anti-spoofing (host bits: the CIDR's network).
 
     openvswitch: firewall.py _initialize_egress (dl_src/nw_src pairs);
-    iptables_hybrid: iptables_firewall.py _spoofing_rule; ovn:
-    ovn_client.py _get_allowed_addresses_from_port (port_security column).
+    iptables_hybrid: iptables_firewall.py _spoofing_rule, which also lets
+    a port without fixed IPs send from any address with its MAC.
     """
     mac = packet.local_mac or port.mac_address
+    if not port.fixed_ips and backend == IPT and mac == port.mac_address:
+        return True, ('the port has no fixed IP, so iptables lets its MAC '
+                      'send from any address')
     if packet.local_ip is None:
-        if not port.fixed_ips and backend != OVS and mac == port.mac_address:
-            return True, ('the port has no fixed IP, so its MAC may send from '
-                          'any address')
         return False, (f'the port has no {packet.ethertype} address to send '
                        f'from')
     ip = ipaddress.ip_address(packet.local_ip)
@@ -161,7 +222,8 @@ def source_check(packet: _packet.Packet, port: _facts.Port,
         return True, special
     if mac == port.mac_address and packet.local_ip in port.fixed_ips:
         return True, f'{packet.local_ip} is a fixed IP of the port'
-    if _lla_ok(ip, mac, port, backend):
+    if (ip.version == 6 and mac in _lla_macs(port, backend)
+            and str(ip) == _facts.eui64_lla(mac)):
         return True, f'{ip} is the link-local address of MAC {mac}'
     for pair in port.pairs:
         if _in_pair(ip, pair) and mac == pair.mac_address:
@@ -181,26 +243,26 @@ def _spoof_reason(ip: Any, mac: str, port: _facts.Port) -> str:
             f'allowed address pairs')
 
 
-def destination_check(packet: _packet.Packet,
-                      port: _facts.Port) -> tuple[bool, str]:
-    """OVN only: port security also limits what a port receives.
+def source_check(packet: _packet.Packet, port: _facts.Port,
+                 backend: str) -> tuple[bool, str]:
+    """Egress anti-spoofing: may the port send from (local_mac, local_ip)?"""
+    if backend == OVN:
+        return ovn.source_check(packet, port)
+    return _agents_source(packet, port, backend)
 
-    OVN's ls_out_port_sec_ip stage lets to a port only IPs of its
-    port_security entries (fixed IPs and pairs, from
-    ovn_client.py _get_allowed_addresses_from_port), link-local, broadcast
-    and multicast.
+
+def destination_check(packet: _packet.Packet, port: _facts.Port,
+                      backend: str, mac: str) -> tuple[bool, str]:
+    """Ingress: is a frame to ``mac`` and ``local_ip`` delivered?
+
+    OVN checks the MAC and the IP (``ovn.py``). The agents' firewalls
+    deliver a frame to the port's MACs (its own and its pairs') whatever
+    its destination IP, and broadcast and multicast frames.
     """
-    if packet.local_ip is None or not port.fixed_ips:
-        return True, 'the port has no fixed IP to limit its destinations'
-    ip = ipaddress.ip_address(packet.local_ip)
-    if ip.is_multicast or ip == _BROADCAST or (
-            ip.version == 6 and ip.is_link_local):
-        return True, f'{ip} is a multicast, broadcast or link-local address'
-    if packet.local_ip in port.fixed_ips:
-        return True, f'{ip} is a fixed IP of the port'
-    for pair in port.pairs:
-        if _in_pair(ip, pair):
-            return True, f'allowed address pair {pair.ip_address} covers {ip}'
-    return False, (f'OVN delivers to the port only its own addresses, and '
-                   f'{ip} is neither a fixed IP nor inside an allowed address '
-                   f'pair')
+    if backend == OVN:
+        return ovn.destination_check(packet, port, mac)
+    macs = {port.mac_address} | {p.mac_address for p in port.pairs}
+    if mac in macs or is_group_mac(mac):
+        return True, f'the frame goes to MAC {mac}'
+    return False, (f'the frame goes to MAC {mac}, which is neither the '
+                   f'port\'s MAC nor a MAC of its allowed address pairs')

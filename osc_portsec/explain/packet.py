@@ -38,8 +38,9 @@ class Packet:
     """One packet, seen from the port.
 
     ``remote_ip`` is the other end (the source of ingress, the destination
-    of egress); ``local_ip``/``local_mac`` the VM's side. None means "not
-    given": only a rule that matches any value matches it.
+    of egress); ``local_ip``/``local_mac`` the VM's side (the destination
+    IP and MAC of ingress, the source of egress). None means "not given":
+    only a rule that matches any value matches it.
     """
 
     direction: str
@@ -136,10 +137,6 @@ def parse(direction: str, protocol: str | None = None,
             f"or --ethertype IPv6.")
     _check_ports(number, port, icmp_type, icmp_code)
     mac = values.any_mac(local_mac, '--local-mac') if local_mac else None
-    if mac and direction != EGRESS:
-        raise exceptions.CommandError(
-            "--local-mac is the source MAC of an egress packet; use it with "
-            "--egress.")
     return Packet(
         direction=direction, ethertype=kind or '', protocol=number,
         port=port, icmp_type=icmp_type, icmp_code=icmp_code,

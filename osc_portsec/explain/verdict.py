@@ -12,6 +12,7 @@ from typing import Any
 from osc_portsec.explain import backend as _backend
 from osc_portsec.explain import evaluate
 from osc_portsec.explain import facts as _facts
+from osc_portsec.explain import fixed
 from osc_portsec.explain import packet as _packet
 
 # What is assumed when Neutron does not show the binding: OVN is ML2's
@@ -81,6 +82,8 @@ def _rule_create(packet: _packet.Packet, group_id: str) -> str:
 
 
 def _pair_add(port: _facts.Port, ip: str, mac: str | None) -> str:
+    if mac and fixed.is_group_mac(mac):
+        mac = None
     value = f'ip-address={ip}'
     if mac and mac != port.mac_address:
         value += f',mac-address={mac}'
@@ -102,14 +105,15 @@ def fix(outcome: evaluate.Outcome, packet: _packet.Packet,
             return [_rule_create(packet, port.security_group_ids[0])]
         return [f'openstack port set --security-group <security-group> '
                 f'{port.id}']
-    if by == evaluate.ANTI_SPOOFING and packet.local_ip and not (
-            'whatever the rules' in outcome.reason):
-        mac = packet.local_mac if packet.direction == _packet.EGRESS else None
-        return [_pair_add(port, packet.local_ip, mac),
+    if by != evaluate.ANTI_SPOOFING:
+        # conntrack: no port setting lets such a packet in; unknown: no
+        # verdict to turn over.
+        return []
+    if packet.local_ip and outcome.check in (evaluate.SOURCE,
+                                             evaluate.DESTINATION):
+        return [_pair_add(port, packet.local_ip, packet.local_mac),
                 f'openstack port security disable {port.id}']
-    if by == evaluate.ANTI_SPOOFING:
-        return [f'openstack port security disable {port.id}']
-    return []
+    return [f'openstack port security disable {port.id}']
 
 
 def _differences(outcomes: dict[str, evaluate.Outcome],
@@ -152,6 +156,10 @@ def explain(facts: _facts.Facts, packet: _packet.Packet,
         chosen = DEFAULT_BACKEND
         how = (f'{how}; {DEFAULT_BACKEND}, ML2\'s default, is assumed and '
                f'the other back ends are listed where they differ')
+    if packet.direction == _packet.INGRESS and packet.local_mac is None:
+        # The frame's destination MAC decides on OVN: show the one judged.
+        packet = dataclasses.replace(
+            packet, local_mac=fixed.destination_mac(facts, packet))
     static = evaluate.statics(facts, packet)
     outcomes = {name: evaluate.judge(facts, packet, name, static)
                 for name in _backend.BACKENDS}

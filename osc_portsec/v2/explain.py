@@ -96,7 +96,7 @@ class ExplainPortSecurity(osc_portsec.ExplainPortSecurity, common.Command,
         # the port; a verdict from an empty group list would be false.
         port_state.require(port, 'security_groups', parsed_args.port,
                            'there are no security groups to explain')
-        facts = prepare.prepare(client, port)
+        facts = prepare.prepare(client, port, wanted)
         packet = _packet.complete(wanted, list(facts.port.fixed_ips),
                                   facts.port.mac_address)
         answer = verdict.explain(facts, packet, parsed_args.backend,
@@ -139,7 +139,9 @@ def _packet_arguments(parser: argparse.ArgumentParser) -> None:
              'packet\'s IP version)')
     parser.add_argument(
         '--local-mac', metavar='<mac-address>',
-        help='Source MAC of an egress packet (default: the port\'s MAC)')
+        help='The VM\'s MAC: the source of egress, the destination of '
+             'ingress (default: the port\'s MAC; for ingress to a '
+             'broadcast or multicast address, its group MAC)')
     parser.add_argument(
         '--ethertype', choices=('IPv4', 'IPv6'),
         help='IP version when no address gives it')

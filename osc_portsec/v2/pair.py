@@ -15,10 +15,12 @@ import osc_portsec
 from osc_portsec.v2 import common
 
 
-def _requested(parsed_args: argparse.Namespace) -> list[Any]:
+def _requested(parsed_args: argparse.Namespace,
+               keep_host_bits: bool = False) -> list[Any]:
     from osc_portsec import pairs
 
-    return pairs.parse_pairs(parsed_args.allowed_address_pairs or [])
+    return pairs.parse_pairs(parsed_args.allowed_address_pairs or [],
+                             keep_host_bits)
 
 
 class AddPortSecurityPair(osc_portsec.AddPortSecurityPair,
@@ -76,7 +78,8 @@ class RemovePortSecurityPair(osc_portsec.RemovePortSecurityPair,
     def mutation(self, parsed_args: argparse.Namespace) -> Any:
         from osc_portsec import mutations
 
-        return mutations.PairRemove(_requested(parsed_args))
+        # Removes exactly what is stored, host bits included.
+        return mutations.PairRemove(_requested(parsed_args, True))
 
 
 class ClearPortSecurityPair(osc_portsec.ClearPortSecurityPair,

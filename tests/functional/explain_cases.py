@@ -38,11 +38,20 @@ ADDRESSES = {
 }
 VIP = '10.77.0.100'
 FOREIGN = '10.77.0.200'
+# The subnet's gateway: OVN's DHCP server answers from it.
+GATEWAY = '10.77.0.1'
+SUBNET_BROADCAST = '10.77.0.255'
+BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff'
+MULTICAST_MAC = '01:00:5e:01:02:03'
+# A packet's peer that is OVN's own DHCP server: the replay sends a DHCP
+# discover from A and watches for OVN's offer coming back.
+DHCP = 'dhcp'
 VRRP_MAC = '00:00:5e:00:01:0a'
 SPOOF_MAC = 'fa:16:3e:de:ad:01'
-# The IPv6 link-local address of A's MAC is only known once the port
-# exists: this placeholder is resolved by the replay.
+# The IPv6 link-local address and the MAC of A are only known once the
+# port exists: these placeholders are resolved by the replay.
 A_LLA = 'A-lla'
+A_MAC = 'A-mac'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +95,8 @@ class VM:
     port_security: bool = True
     pairs: tuple[tuple[str, str | None], ...] = ()
     device_owner: str = ''
+    # False: the port has no fixed IP (the VM keeps its address).
+    fixed_ips: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,7 +104,9 @@ class Packet:
     """One packet, seen from A.
 
     ``src_ip``/``src_mac``: the sender's source when not its own;
-    ``dst_ip``: the destination when not the receiver's own.
+    ``dst_ip``: the destination when not the receiver's own; ``dst_mac``
+    (ingress): the frame's destination MAC when not the one the address
+    naturally goes to (given to explain as ``--local-mac``).
     """
 
     direction: str
@@ -106,6 +119,7 @@ class Packet:
     src_mac: str | None = None
     dst_ip: str | None = None
     ipv6: bool = False
+    dst_mac: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +133,8 @@ class Case:
     peers: tuple[VM, ...] = ()
 
     def _ip(self, name: str) -> str:
+        if name == DHCP:
+            return GATEWAY
         return ADDRESSES[name + ('6' if self.packet.ipv6 else '')]
 
     def send(self) -> dict[str, Any]:
@@ -132,6 +148,7 @@ class Case:
             'dst_ip': p.dst_ip or self._ip(receiver),
             'protocol': p.protocol or 'any', 'port': p.port,
             'icmp_type': p.icmp_type, 'icmp_code': p.icmp_code,
+            'dst_mac': p.dst_mac,
         }
 
     def explain_args(self) -> list[str]:
@@ -152,6 +169,8 @@ class Case:
         args += ['--remote-ip', remote, '--local-ip', local]
         if p.direction == 'egress' and p.src_mac:
             args += ['--local-mac', p.src_mac]
+        if p.direction == 'ingress' and p.dst_mac:
+            args += ['--local-mac', p.dst_mac]
         return args
 
 
@@ -457,17 +476,18 @@ def random_cases(seed: int, count: int) -> list[Case]:
     data plane checks them.
     """
     rnd = random.Random(seed)
-    cases = []
-    for n in range(count):
-        rules = tuple(_random_rule(rnd) for _ in range(rnd.randint(0, 5)))
-        pairs = ((VIP, None),) if rnd.random() < 0.3 else ()
-        peers = (MEMBER_B, OPEN_PEERS[1]) if rnd.random() < 0.3 else (
-            OPEN_PEERS)
-        cases.append(Case(
-            f'random-{seed}-{n}', (Group('rand', rules), PEERS, OPEN),
-            VM('A', groups=('rand',), pairs=pairs), _random_packet(rnd),
-            None, None, peers))
-    return cases
+    return [random_case(rnd, f'random-{seed}-{n}') for n in range(count)]
+
+
+def random_case(rnd: random.Random, cid: str) -> Case:
+    """One random rule set and packet (see ``random_cases``)."""
+    rules = tuple(_random_rule(rnd) for _ in range(rnd.randint(0, 5)))
+    pairs = ((VIP, None),) if rnd.random() < 0.3 else ()
+    peers = (MEMBER_B, OPEN_PEERS[1]) if rnd.random() < 0.3 else (
+        OPEN_PEERS)
+    return Case(cid, (Group('rand', rules), PEERS, OPEN),
+                VM('A', groups=('rand',), pairs=pairs), _random_packet(rnd),
+                None, None, peers)
 
 
 def _random_rule(rnd: random.Random) -> Rule:

@@ -23,7 +23,7 @@ from typing import Any, IO
 
 import openstack
 
-from osc_portsec.explain import fixed
+from osc_portsec.explain import facts as _facts
 from tests.functional import cli as _cli
 from tests.functional import explain_cases as cases
 from tests.functional import explain_lab
@@ -76,16 +76,18 @@ class Rig:
         for vm in ('A', 'B', 'C'):
             self.ports[vm] = conn.network.create_port(
                 network_id=self.lab.net.id, name=f'{name}-{vm}',
-                fixed_ips=[
-                    {'subnet_id': self.lab.subnets[4].id,
-                     'ip_address': cases.ADDRESSES[vm]},
-                    {'subnet_id': self.lab.subnets[6].id,
-                     'ip_address': cases.ADDRESSES[vm + '6']}],
+                fixed_ips=self.fixed_ips(vm),
                 security_group_ids=[], is_port_security_enabled=False)
             self.vms[vm] = packets.create_vm(self.ports[vm].id,
                                              f'{name}-{vm.lower()}')
             self.socks[vm] = frames.netns_socket(
                 self.vms[vm].namespace, self.vms[vm].interface)
+
+    def fixed_ips(self, vm: str) -> list[dict[str, str]]:
+        return [{'subnet_id': self.lab.subnets[4].id,
+                 'ip_address': cases.ADDRESSES[vm]},
+                {'subnet_id': self.lab.subnets[6].id,
+                 'ip_address': cases.ADDRESSES[vm + '6']}]
 
     # -- configuration ----------------------------------------------------
 
@@ -156,6 +158,7 @@ class Rig:
                      'mac_address': mac or self.ports[name].mac_address}
                     for ip, mac in vm.pairs],
                 'device_owner': vm.device_owner,
+                'fixed_ips': self.fixed_ips(name) if vm.fixed_ips else [],
             }
             self._update(name, body)
         self._forget(set(ids.values()))
@@ -181,26 +184,45 @@ class Rig:
 
     def resolve(self, address: str) -> str:
         if address == cases.A_LLA:
-            return fixed.eui64_lla(self.ports['A'].mac_address)
+            return _facts.eui64_lla(self.ports['A'].mac_address)
+        if address == cases.A_MAC:
+            return str(self.ports['A'].mac_address)
         return address
 
-    def spec(self, case: cases.Case) -> tuple[str, str, frames.Spec]:
+    def spec(self, case: cases.Case, judged_mac: str | None = None
+             ) -> tuple[str, str, frames.Spec]:
+        """Sender, receiver and frame of the case's packet.
+
+        An ingress frame for which the case names no destination MAC goes
+        to ``judged_mac``, the MAC explain judged (its answer's
+        ``packet.local_mac``), when given.
+        """
         sent = case.send()
+        if case.packet.direction == 'ingress' and not sent['dst_mac']:
+            sent['dst_mac'] = judged_mac
+        if sent['from'] == cases.DHCP:
+            # OVN's offer to A's discover (see arrives).
+            sent = dict(sent, **{'from': 'A'})
         src, dst = self.vms[sent['from']], self.vms[sent['to']]
         dst_ip = self.resolve(sent['dst_ip'])
         return sent['from'], sent['to'], frames.Spec(
             src_mac=sent['src_mac'] or src.mac,
-            dst_mac=frames.multicast_mac(dst_ip) or dst.mac,
+            dst_mac=(self.resolve(sent['dst_mac'] or '')
+                     or frames.multicast_mac(dst_ip)
+                     or (cases.BROADCAST_MAC
+                         if dst_ip == cases.SUBNET_BROADCAST else dst.mac)),
             src_ip=self.resolve(sent['src_ip']), dst_ip=dst_ip,
             protocol=sent['protocol'], port=sent['port'],
             icmp_type=sent['icmp_type'], icmp_code=sent['icmp_code'])
 
-    def arrives(self, case: cases.Case) -> bool:
-        """Send the case's packet; True if it arrived."""
-        sender, receiver, spec = self.spec(case)
+    def arrives(self, case: cases.Case,
+                judged_mac: str | None = None) -> bool:
+        """Send the case's packet; True if it arrived (see ``spec``)."""
+        sender, receiver, spec = self.spec(case, judged_mac)
         token = frames.fresh_token()
         watch = [(self.socks[receiver], token)]
-        if (spec.src_ip, spec.dst_ip, spec.port) == (
+        if case.packet.peer == cases.DHCP or (
+                spec.src_ip, spec.dst_ip, spec.port) == (
                 '0.0.0.0', '255.255.255.255', 67):
             # A DHCP discover: OVN answers it itself when it lets it
             # through, and then forwards it nowhere.
@@ -226,10 +248,12 @@ class Rig:
 
 
 def _differs(current: Any, wanted: Any) -> bool:
-    if isinstance(wanted, list) and wanted and isinstance(wanted[0], dict):
-        def norm(pairs: Any) -> list:
+    if isinstance(wanted, list) and any(
+            isinstance(x, dict) for x in [*wanted, *(current or [])]):
+        # Pairs and fixed IPs, by address (and MAC).
+        def norm(items: Any) -> list:
             return sorted((p['ip_address'], p.get('mac_address'))
-                          for p in pairs or [])
+                          for p in items or [])
         return norm(current) != norm(wanted)
     if isinstance(wanted, list):
         return sorted(current or []) != sorted(wanted)

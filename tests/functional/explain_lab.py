@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import openstack
 
-from osc_portsec.explain import fixed
+from osc_portsec.explain import facts as _facts
 from tests.functional import explain_cases as cases
 
 
@@ -61,7 +61,8 @@ class Lab:
                 {'subnet_id': self.subnets[4].id,
                  'ip_address': cases.ADDRESSES[vm.name]},
                 {'subnet_id': self.subnets[6].id,
-                 'ip_address': cases.ADDRESSES[vm.name + '6']}],
+                 'ip_address': cases.ADDRESSES[vm.name + '6']}]
+            if vm.fixed_ips else [],
             'security_group_ids': [ids[g] for g in vm.groups],
             'is_port_security_enabled': vm.port_security,
         }
@@ -111,9 +112,9 @@ class Lab:
 
 def explain_args(case: cases.Case, built: Built) -> list[str]:
     """The case's ``explain`` options with placeholders resolved."""
-    lla = fixed.eui64_lla(built.ports['A'].mac_address)
-    return [lla if arg == cases.A_LLA else arg
-            for arg in case.explain_args()]
+    known = {cases.A_LLA: _facts.eui64_lla(built.ports['A'].mac_address),
+             cases.A_MAC: str(built.ports['A'].mac_address)}
+    return [known.get(arg, arg) for arg in case.explain_args()]
 
 
 def each(lab: Lab, selected: list[cases.Case]

@@ -140,7 +140,35 @@ def _l4(spec: Spec, token: bytes, sport: int) -> tuple[int, bytes]:
     return number, token
 
 
+def _quoted(spec: Spec, token: bytes) -> bytes:
+    """The datagram an ICMP error quotes.
+
+    UDP from the error's receiver to its sender (the packet the error
+    answers), so that conntrack reads a well-formed inner header and looks
+    for that connection.
+    """
+    src = ipaddress.ip_address(spec.dst_ip).packed
+    dst = ipaddress.ip_address(spec.src_ip).packed
+    udp = struct.pack('!HHHH', 33000, 9, 8 + len(token), 0) + token
+    udp = _l4_checksum(17, src, dst, udp)
+    if len(src) == 4:
+        header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0,
+                             0x4000, 64, 17, 0, src, dst)
+        return (header[:10] + struct.pack('!H', checksum(header))
+                + header[12:] + udp)
+    return struct.pack('!IHBB16s16s', 0x60000000, len(udp), 17, 64, src,
+                       dst) + udp
+
+
+# ICMP errors, which carry the packet they answer (RFC 792, RFC 4443).
+ICMP_ERRORS = {1: frozenset({3, 4, 5, 11, 12}),
+               58: frozenset({1, 2, 3, 4})}
+
+
 def _icmp_body(number: int, itype: int, spec: Spec, token: bytes) -> bytes:
+    if itype in ICMP_ERRORS[number]:
+        # Unused (or MTU, pointer, gateway) word, then the quoted packet.
+        return b'\0' * 4 + _quoted(spec, token)
     if number == 1 and itype == 13:
         # Timestamp: identifier, sequence, three timestamps.
         return struct.pack('!HHIII', 1, 1, 0, 0, 0) + token

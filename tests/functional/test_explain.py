@@ -72,7 +72,8 @@ def test_rule_decides_every_field(cli, api, groups, make_port):
     assert {'direction': 'ingress', 'ethertype': 'IPv4', 'protocol': 'tcp',
             'port': 22, 'icmp_type': None, 'icmp_code': None,
             'remote_ip': '10.50.0.77', 'local_ip': ip_of(port),
-            'local_mac': None} == got['packet']
+            # The destination MAC judged: the port's own.
+            'local_mac': port['mac_address']} == got['packet']
     # explain only reads.
     assert before == api.port(port['id'])['revision_number']
 
@@ -195,8 +196,8 @@ def test_expect_exit_codes(cli, groups, make_port):
     (('--ingress', '--protocol', 'icmp', '--icmp-code', '0'),
      '--icmp-code 0 needs --icmp-type'),
     (('--ingress', '--protocol', '300'), 'Protocol number 300'),
-    (('--ingress', '--local-mac', 'fa:16:3e:00:00:01'),
-     '--local-mac is the source MAC of an egress packet'),
+    (('--ingress', '--local-mac', 'fa:16:3e:00:00:0g'),
+     "'fa:16:3e:00:00:0g' is not a valid MAC address"),
     (('--ingress', '--remote-ip', '10.0.0.1', '--ethertype', 'IPv6'),
      'contradicts'),
 ])

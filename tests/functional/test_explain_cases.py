@@ -18,6 +18,7 @@ import pytest
 
 from tests.functional import conftest
 from tests.functional import explain_cases as cases
+from tests.functional import explain_classes
 from tests.functional import explain_lab
 
 
@@ -33,17 +34,23 @@ def lab(cli: conftest.Cli) -> Iterator[explain_lab.Lab]:
 
 
 def test_table_covers_every_decided_by() -> None:
-    assert len(cases.CASES) >= 60
-    assert len({c.id for c in cases.CASES}) == len(cases.CASES)
-    assert {c.decided_by for c in cases.CASES} == {
+    table = explain_classes.ALL
+    assert len(table) >= 100
+    assert len({c.id for c in table}) == len(table)
+    assert {c.decided_by for c in table} == {
         'port_security_disabled', 'trusted_port', 'anti_spoofing',
-        'security_group_rule', 'no_matching_rule', 'always_allowed'}
+        'conntrack', 'security_group_rule', 'no_matching_rule',
+        'always_allowed'}
 
 
 def test_random_cases_are_seeded() -> None:
     first = cases.random_cases(7, 20)
     assert first == cases.random_cases(7, 20)
     assert first != cases.random_cases(8, 20)
+    mixed = explain_classes.random_cases(7, 60)
+    assert mixed == explain_classes.random_cases(7, 60)
+    assert {c.id.split('-')[0] for c in mixed} == set(
+        explain_classes.GENERATORS)
 
 
 def _selected() -> list[cases.Case]:
@@ -54,11 +61,11 @@ def _selected() -> list[cases.Case]:
     """
     only = os.environ.get('EXPLAIN_CASES')
     if only == 'all':
-        return list(cases.CASES)
+        return list(explain_classes.ALL)
     if only:
-        return [c for c in cases.CASES if c.id in only.split(',')]
+        return [c for c in explain_classes.ALL if c.id in only.split(',')]
     first: dict[str, cases.Case] = {}
-    for case in cases.CASES:
+    for case in explain_classes.ALL:
         first.setdefault(case.decided_by, case)
     return list(first.values())
 

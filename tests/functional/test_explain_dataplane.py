@@ -1,6 +1,7 @@
 """``explain --backend ovn`` against real packets: the differential test.
 
-For each case of the fixed table (tests/functional/explain_cases.py) the
+For each case of the fixed tables (tests/functional/explain_cases.py, and
+explain_classes.py for what the data plane decides beyond the rules) the
 ports of one set of VMs are configured as the case says
 (explain_dataplane.Rig), ``openstack port security explain`` runs through
 the installed binary (one interactive process, explain_dataplane.Shell),
@@ -28,6 +29,7 @@ import pytest
 
 from tests.functional import conftest
 from tests.functional import explain_cases as cases
+from tests.functional import explain_classes
 from tests.functional import explain_dataplane
 from tests.functional import packets
 
@@ -39,7 +41,8 @@ NOT_SENT: dict[str, str] = {}
 # The CI subset: every decided_by value, every kind of packet the table
 # sends (TCP, UDP, ICMP, ICMPv6 echo, neighbour discovery and a router
 # advertisement, IPv6, VRRP, GRE, a DHCP discover), spoofed IPs and MACs,
-# pairs, remote groups and a stateless group.
+# pairs, remote groups and a stateless group; and cases of every class of
+# explain_classes.py.
 CI_CASES = (
     'psec-off-egress-spoofed', 'trusted-egress-spoofed',
     'egress-foreign-ip', 'egress-foreign-mac', 'egress-pair-ip',
@@ -52,11 +55,24 @@ CI_CASES = (
     'remote-group-member', 'remote-group-pair-not-on-ovn',
     'stateless-egress-no-rule', 'nd-solicitation-out',
     'nd-advertisement-in', 'ra-out', 'icmpv6-echo-needs-rule',
+    # explain_classes.py: every class, both directions, both versions.
+    'host-bits-egress-host', 'host-bits-egress-network',
+    'host-bits-ingress-its-broadcast', 'host-bits-v6-network',
+    'no-fixed-ip-egress-any', 'no-fixed-ip-with-pair-egress-other',
+    'subnet-broadcast', 'subnet-broadcast-to-port-mac',
+    'multicast-mac-foreign-ip', 'v6-other-link-local',
+    'unsolicited-echo-reply', 'icmp-error-without-connection',
+    'echo-request-code-1', 'egress-unsolicited-echo-reply',
+    'echo-reply-to-broadcast-mac', 'stateless-quiet-network-echo-reply',
+    'stateless-stateful-network-echo-reply',
+    'port-security-off-stateful-network', 'vrrp-mac-to-vip',
+    'port-mac-to-vip', 'ovn-dhcp-offer-in',
+    'nd-advertisement-out-of-link-local',
 )
 
 
 def sendable() -> list[cases.Case]:
-    return [c for c in cases.CASES if c.id not in NOT_SENT]
+    return [c for c in explain_classes.ALL if c.id not in NOT_SENT]
 
 
 def selected() -> list[cases.Case]:
@@ -69,14 +85,22 @@ def selected() -> list[cases.Case]:
 
 def test_table_is_sent_and_covers_every_decided_by() -> None:
     table = sendable()
-    assert len(table) >= 60
+    assert len(table) >= 100
+    assert len({c.id for c in table}) == len(table)
+    # Every value the default profile can give (port_security_unknown
+    # needs a cloud without the port-security extension).
     assert {c.decided_by for c in table} == {
         'port_security_disabled', 'trusted_port', 'anti_spoofing',
-        'security_group_rule', 'no_matching_rule', 'always_allowed'}
-    ids = {c.id for c in cases.CASES}
+        'conntrack', 'security_group_rule', 'no_matching_rule',
+        'always_allowed'}
+    ids = {c.id for c in table}
     assert set(CI_CASES) <= ids and set(NOT_SENT) <= ids
     assert {c.decided_by for c in table if c.id in CI_CASES} == {
         c.decided_by for c in table}
+    # Every class has cases in CI (their IDs start with the class's words).
+    for words in ('host-bits', 'no-fixed-ip', 'broadcast', 'echo',
+                  'vrrp-mac', 'dhcp-offer', 'nd-advertisement-out'):
+        assert any(words in c for c in CI_CASES), words
 
 
 @pytest.fixture(scope='module')
@@ -122,14 +146,15 @@ def test_explain_agrees_with_the_data_plane(
     for case in chosen:
         rig.configure(case)
         answer = _explain(shell, rig, case)
-        arrived = rig.arrives(case)
+        judged = answer['packet']['local_mac']
+        arrived = rig.arrives(case, judged)
         got = (answer['verdict'], answer['decided_by'])
         seen = 'pass' if arrived else 'drop'
         if got != (case.verdict, case.decided_by) or got[0] != seen:
             wrong.append(
                 f'{case.id}: table {case.verdict} ({case.decided_by}), '
                 f'explain {got[0]} ({got[1]}), packet {seen}: '
-                f'{rig.spec(case)[2]}; {answer["reason"]}')
+                f'{rig.spec(case, judged)[2]}; {answer["reason"]}')
     print(f'\n{len(chosen)} cases, {len(chosen) - len(wrong)} agree, '
           f'{time.monotonic() - start:.0f} s')
     assert not wrong, '\n'.join(wrong)

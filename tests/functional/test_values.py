@@ -54,19 +54,18 @@ def test_pairs_stored_in_other_notations(cli, api, make_port):
                  '--allowed-address', 'ip-address=10.50.0.30',
                  '--allowed-address', f'ip-address=10.50.0.30/32,'
                                       f'mac-address={mac}',
-                 '--allowed-address', 'ip-address=10.9.0.0/24',
                  '--allowed-address', 'ip-address=fd00:50::99',
                  '--allowed-address',
                  f'ip-address=10.50.0.31,mac-address={VRRP_MAC}')
     assert out['result'] == 'unchanged'
-    assert len(out['changes']) == 5
+    assert len(out['changes']) == 4
     assert all('already on the port' in c for c in out['changes'])
     assert api.port(port['id'])['revision_number'] == \
         stored['revision_number']
 
     out = cli.ok(*PS, 'pair', 'remove', port['id'],
                  '--allowed-address', 'ip-address=10.50.0.30',
-                 '--allowed-address', 'ip-address=10.9.0.0/24',
+                 '--allowed-address', 'ip-address=10.9.0.1/24',
                  '--allowed-address', 'ip-address=fd00:0050::0099',
                  '--allowed-address',
                  'ip-address=10.50.0.31,mac-address=00005E00010A')
@@ -88,13 +87,44 @@ def test_pair_add_host_bits_sends_the_network(cli, api, make_port):
     port = make_port()
     out = cli.ok(*PS, 'pair', 'add', port['id'],
                  '--allowed-address', 'ip-address=10.9.0.1/24')
-    assert out['changes'] == ['added allowed address pair 10.9.0.0/24']
+    assert out['changes'] == [
+        '10.9.0.1/24 has host bits: taken as its network 10.9.0.0/24 '
+        '(stored as typed, it would let only 10.9.0.1 through on OVN and '
+        'the whole network on the other back ends)',
+        'added allowed address pair 10.9.0.0/24']
     assert pairs_of(api, port['id']) == [
         {'ip_address': '10.9.0.0/24', 'mac_address': port['mac_address']}]
-    # Another host in the same network is the same pair.
+    # Another host in the same network: the same network, already there.
     out = cli.ok(*PS, 'pair', 'add', port['id'],
                  '--allowed-address', 'ip-address=10.9.0.200/24')
     assert out['result'] == 'unchanged'
+
+
+def test_network_form_beside_a_host_bits_pair(cli, api, make_port):
+    # Another client stored 10.9.0.1/24, which OVN reads as the host
+    # 10.9.0.1 only: the network is another pair.
+    port = make_port('--allowed-address', 'ip-address=10.9.0.1/24')
+    mac = port['mac_address']
+    result = cli.run(*PS, 'pair', 'add', port['id'], '--allowed-address',
+                     'ip-address=10.9.0.0/24', '-f', 'json')
+    assert result.returncode == 0, result.stderr
+    assert result.data['changes'] == [
+        'added allowed address pair 10.9.0.0/24']
+    assert (f"Port {port['id']} also has allowed address pair 10.9.0.1/24, "
+            f"which OVN reads as the host 10.9.0.1 only") in result.stderr
+    assert pairs_of(api, port['id']) == sorted_pairs([
+        {'ip_address': '10.9.0.1/24', 'mac_address': mac},
+        {'ip_address': '10.9.0.0/24', 'mac_address': mac}])
+    # Each spelling removes exactly itself.
+    cli.ok(*PS, 'pair', 'remove', port['id'],
+           '--allowed-address', 'ip-address=10.9.0.0/24')
+    assert pairs_of(api, port['id']) == [
+        {'ip_address': '10.9.0.1/24', 'mac_address': mac}]
+    stderr = cli.fails(*PS, 'pair', 'remove', port['id'],
+                       '--allowed-address', 'ip-address=10.9.0.0/24')
+    one_sentence(stderr, '10.9.0.0/24', 'give ip-address=10.9.0.1/24')
+    assert pairs_of(api, port['id']) == [
+        {'ip_address': '10.9.0.1/24', 'mac_address': mac}]
 
 
 def test_pair_add_ipv6_canonical(cli, api, make_port):

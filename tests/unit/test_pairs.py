@@ -449,8 +449,6 @@ class TestStoredByOtherClients(base.TestCase):
         requested = [
             pairs.Pair('10.0.0.9'),
             pairs.Pair('10.0.0.9', PORT_MAC),
-            pairs.Pair(pairs.normalise_ip('10.9.0.0/24')),
-            pairs.Pair(pairs.normalise_ip('10.9.0.77/24'), PORT_MAC),
             pairs.Pair('2001:db8::9', OTHER_MAC),
         ]
         change = pairs.merge_pairs(self.STORED, requested, PORT_MAC)
@@ -458,12 +456,23 @@ class TestStoredByOtherClients(base.TestCase):
         self.assertEqual(requested, change.skipped)
         self.assertEqual(self.STORED, change.pairs)
 
+    def test_network_form_is_not_the_host_bits_pair(self):
+        # 10.9.0.1/24 stored: OVN lets only 10.9.0.1 through, so the
+        # network 10.9.0.0/24 is another pair, added beside it.
+        for typed in ('10.9.0.0/24', '10.9.0.77/24'):
+            requested = pairs.parse_pairs([{'ip-address': typed}])
+            change = pairs.merge_pairs(self.STORED, requested, PORT_MAC)
+            self.assertEqual(requested, change.changed)
+            self.assertEqual([], change.skipped)
+            self.assertEqual(
+                self.STORED + [{'ip_address': '10.9.0.0/24'}], change.pairs)
+
     def test_remove_removes_them(self):
         for requested, left in (
             ([pairs.Pair('10.0.0.9')], [1, 2]),
             ([pairs.Pair('10.0.0.9', PORT_MAC)], [1, 2]),
-            ([pairs.Pair(pairs.normalise_ip('10.9.0.0/24'))], [0, 2]),
-            ([pairs.Pair(pairs.normalise_ip('10.9.0.1/24'))], [0, 2]),
+            (pairs.parse_pairs([{'ip-address': '10.9.0.1/24'}],
+                               keep_host_bits=True), [0, 2]),
             ([pairs.Pair(pairs.normalise_ip('2001:db8::9'),
                          pairs.normalise_mac('FA:16:3E:AA:BB:CC'))], [0, 1]),
         ):
@@ -483,6 +492,17 @@ class TestStoredByOtherClients(base.TestCase):
             exceptions.CommandError, pairs.remove_pairs, self.STORED,
             [pairs.Pair('2001:db8::9')], PORT_MAC, 'web-1')
         self.assertIn('It is there with MAC fa16.3eaa.bbcc', str(exc))
+
+    def test_network_form_does_not_remove_the_host_bits_pair(self):
+        exc = self.assertRaises(
+            exceptions.CommandError, pairs.remove_pairs, self.STORED,
+            pairs.parse_pairs([{'ip-address': '10.9.0.0/24'}], True),
+            PORT_MAC, 'web-1')
+        self.assertEqual(
+            "Allowed address pair 10.9.0.0/24 is not on port web-1; nothing "
+            "was removed. The port has 10.9.0.1/24, which is not the same "
+            "pair: OVN reads a CIDR with host bits as its host only; "
+            "give ip-address=10.9.0.1/24 to remove it.", str(exc))
 
     def test_unreadable_stored_values_still_removable(self):
         stored = [{'ip_address': 'Bogus', 'mac_address': 'Odd'}]
@@ -568,8 +588,15 @@ class TestProperties(base.TestCase):
             ipaddress.ip_interface(result).network,
         )
         self.assertEqual('/' in text, '/' in result)
+        net = ipaddress.ip_interface(text)
+        same = net.ip == net.network.network_address
+        self.assertEqual(same,
+                         pairs.pair_key(pairs.Pair(text), PORT_MAC)
+                         == pairs.pair_key(pairs.Pair(result), PORT_MAC))
+        # Kept as typed, only the notation changes.
+        exact = pairs.normalise_ip(text, keep_host_bits=True)
         self.assertEqual(pairs.pair_key(pairs.Pair(text), PORT_MAC),
-                         pairs.pair_key(pairs.Pair(result), PORT_MAC))
+                         pairs.pair_key(pairs.Pair(exact), PORT_MAC))
 
     @settings(max_examples=200)
     @given(_current(), _requested)
@@ -632,7 +659,9 @@ class TestProperties(base.TestCase):
     def test_any_notation_same_key(self, mac, ip):
         text, canonical = mac
         stored = {'ip_address': ip, 'mac_address': text}
-        typed = pairs.Pair(pairs.normalise_ip(ip), pairs.normalise_mac(text))
+        # Any notation of the same value, host bits kept as stored.
+        typed = pairs.Pair(pairs.normalise_ip(ip, keep_host_bits=True),
+                           pairs.normalise_mac(text))
         self.assertEqual(pairs.pair_key(stored, PORT_MAC),
                          pairs.pair_key(typed, PORT_MAC))
         change = pairs.merge_pairs([stored], [typed], PORT_MAC)

@@ -148,6 +148,45 @@ class TestPairAdd(base.TestCase):
         self.assertIn('bypasses the source-IP rules', plan.warnings[0])
         self.assertIn('::/0', plan.warnings[1])
 
+    def test_host_bits_taken_as_the_network_and_said(self):
+        port = fakes.make_port()
+        plan = plans.pair_add(port, pairs.parse_pairs(
+            [{'ip-address': '10.0.0.130/28'},
+             {'ip-address': '2001:DB8::131/124'}]), 'web-1')
+        self.assertEqual(
+            {'allowed_address_pairs': [{'ip_address': '10.0.0.128/28'},
+                                       {'ip_address': '2001:db8::130/124'}]},
+            plan.attrs)
+        self.assertEqual(
+            ['10.0.0.130/28 has host bits: taken as its network '
+             '10.0.0.128/28 (stored as typed, it would let only 10.0.0.130 '
+             'through on OVN and the whole network on the other back ends)',
+             '2001:db8::131/124 has host bits: taken as its network '
+             '2001:db8::130/124 (stored as typed, it would let only '
+             '2001:db8::131 through on OVN and the whole network on the '
+             'other back ends)',
+             'added allowed address pair 10.0.0.128/28',
+             'added allowed address pair 2001:db8::130/124'],
+            said(plan))
+
+    def test_network_beside_a_stored_host_bits_pair(self):
+        stored = {'ip_address': '10.0.0.130/28', 'mac_address': fakes.PORT_MAC}
+        port = fakes.make_port(allowed_address_pairs=[stored])
+        plan = plans.pair_add(port, pairs.parse_pairs(
+            [{'ip-address': '10.0.0.128/28'}]), 'web-1')
+        self.assertEqual(
+            {'allowed_address_pairs': [stored,
+                                       {'ip_address': '10.0.0.128/28'}]},
+            dict(plan.attrs))
+        self.assertEqual(['added allowed address pair 10.0.0.128/28'],
+                         said(plan))
+        self.assertEqual(
+            ("Port web-1 also has allowed address pair 10.0.0.130/28, which "
+             "OVN reads as the host 10.0.0.130 only; remove it with "
+             "'openstack port security pair remove web-1 --allowed-address "
+             "ip-address=10.0.0.130/28' if 10.0.0.128/28 replaces it.",),
+            plan.warnings)
+
     def test_open_to_all_already_there_no_warning(self):
         port = fakes.make_port(allowed_address_pairs=[
             {'ip_address': '0.0.0.0/0', 'mac_address': fakes.PORT_MAC}])
@@ -185,6 +224,16 @@ class TestPairRemove(base.TestCase):
             said(plan),
         )
         self.assertEqual([PAIR_A, PAIR_B], port.allowed_address_pairs)
+
+    def test_host_bits_removed_exactly(self):
+        stored = {'ip_address': '10.0.0.130/28', 'mac_address': fakes.PORT_MAC}
+        port = fakes.make_port(allowed_address_pairs=[stored, PAIR_A])
+        plan = plans.pair_remove(port, pairs.parse_pairs(
+            [{'ip-address': '10.0.0.130/28'}], keep_host_bits=True), 'web-1')
+        self.assertEqual({'allowed_address_pairs': [PAIR_A]}, plan.attrs)
+        self.assertEqual(
+            [f'removed allowed address pair 10.0.0.130/28 ({fakes.PORT_MAC})'],
+            said(plan))
 
     def test_works_with_port_security_disabled(self):
         # Neutron refuses pairs on such a port, but a stale pair must still

@@ -194,23 +194,49 @@ class TestCidr(base.TestCase):
         self.assertNotIn('CIDR', str(exc))
 
 
-class TestNetworkKey(base.TestCase):
+class TestAddressKey(base.TestCase):
+    """Stored pair addresses compared as the back ends read them."""
 
     def test_equal(self):
         for a, b in (('10.0.0.5', '10.0.0.5/32'),
-                     ('10.9.0.1/24', '10.9.0.0/24'),
+                     ('10.9.0.0/24', '10.9.0.0/24 '),
                      ('2001:DB8::5', '2001:db8:0:0:0:0:0:5/128'),
-                     ('2001:db8::1/64', '2001:DB8::/64')):
-            self.assertTrue(values.same_network(a, b), (a, b))
+                     ('2001:db8::85/123', '2001:DB8:0::0085/123')):
+            self.assertTrue(values.same_address(a, b), (a, b))
 
     def test_different(self):
         for a, b in (('10.0.0.5', '10.0.0.6'),
                      ('10.0.0.0/24', '10.0.0.0/25'),
-                     ('10.0.0.5', '::ffff:10.0.0.5')):
-            self.assertFalse(values.same_network(a, b), (a, b))
+                     ('10.0.0.5', '::ffff:10.0.0.5'),
+                     # OVN lets only the host 10.0.0.130 through the first.
+                     ('10.0.0.130/28', '10.0.0.128/28'),
+                     ('10.0.0.130/28', '10.0.0.131/28'),
+                     ('10.0.0.130/28', '10.0.0.130'),
+                     ('2001:db8::85/123', '2001:db8::80/123')):
+            self.assertFalse(values.same_address(a, b), (a, b))
 
     def test_unreadable_stored_value(self):
-        self.assertTrue(values.same_network('Bogus', 'bogus '))
+        self.assertTrue(values.same_address('Bogus', 'bogus '))
+        self.assertEqual('bogus', values.network_of(' Bogus'))
+
+    def test_network_of(self):
+        self.assertEqual(values.network_of('10.0.0.128/28'),
+                         values.network_of('10.0.0.130/28'))
+
+    def test_host_bits(self):
+        self.assertTrue(values.has_host_bits('10.0.0.130/28'))
+        self.assertTrue(values.has_host_bits('2001:db8::1/64'))
+        for text in ('10.0.0.128/28', '10.0.0.130', '10.0.0.130/32',
+                     '2001:db8::/64'):
+            self.assertFalse(values.has_host_bits(text), text)
+
+    def test_exact_cidr_keeps_host_bits(self):
+        self.assertEqual('10.0.0.130/28', values.exact_cidr('10.0.0.130/28'))
+        self.assertEqual('2001:db8::1/64',
+                         values.exact_cidr('2001:DB8:0::0001/64'))
+        self.assertEqual('10.0.0.130/28',
+                         values.ip_or_cidr('10.0.0.130/28', True))
+        self.assertEqual('10.0.0.128/28', values.ip_or_cidr('10.0.0.130/28'))
 
     def test_multicast(self):
         for value in ('224.0.0.1', '192.0.0.0/2', 'ff02::1', '::/0',
@@ -254,7 +280,7 @@ class TestProperties(base.TestCase):
         self.assertEqual(result, values.ip_address(result))
         self.assertEqual(address, ipaddress.ip_address(result))
         self.assertEqual(result.lower(), result)
-        self.assertTrue(values.same_network(text, result))
+        self.assertTrue(values.same_address(text, result))
 
     @given(st.ip_addresses(v=4))
     def test_ipv4_and_mapped_lookup(self, address):
@@ -270,5 +296,8 @@ class TestProperties(base.TestCase):
         result = values.cidr(text)
         network = ipaddress.ip_network(text, strict=False)
         self.assertEqual(network, ipaddress.ip_network(result))
-        self.assertTrue(values.same_network(text, result))
         self.assertEqual(result, values.cidr(result))
+        # The network is the same pair as the CIDR typed only without host
+        # bits.
+        self.assertEqual(network.network_address == address,
+                         values.same_address(text, result))

@@ -53,13 +53,18 @@ def member(member_id: str, ips: tuple[str, ...],
     return facts.Member(member_id, groups, ips, pairs)
 
 
+SUBNET4 = facts.Subnet('sub-4', '10.0.0.0/24', '10.0.0.1', True)
+SUBNET6 = facts.Subnet('sub-6', '2001:db8::/64', '2001:db8::1', True)
+
+
 def make_facts(port_: facts.Port | None = None,
                groups: tuple[facts.Group, ...] = (),
                members: tuple[facts.Member, ...] = (),
-               address_groups: dict[str, tuple[str, ...]] | None = None
-               ) -> facts.Facts:
+               address_groups: dict[str, tuple[str, ...]] | None = None,
+               subnets: tuple[facts.Subnet, ...] = (),
+               network_stateful: bool | None = None) -> facts.Facts:
     return facts.Facts(port_ or port(), groups, members,
-                       address_groups or {})
+                       address_groups or {}, subnets, network_stateful)
 
 
 def make_packet(subject: facts.Port, **values: Any) -> packet.Packet:

@@ -6,6 +6,7 @@ paths are those of neutron 29.0.0 and neutron-lib 5.0.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable
 
 import testtools
@@ -16,7 +17,8 @@ from tests.unit.explain import builders as b
 
 OVN, OVS, IPT = 'ovn', 'openvswitch', 'iptables_hybrid'
 ALL = (OVN, OVS, IPT)
-PASS, DROP = 'pass', 'drop'
+PASS, DROP, UNKNOWN = 'pass', 'drop', 'unknown'
+CT = 'conntrack'
 
 SSH = b.rule('ssh', protocol='tcp', lo=22, hi=22)
 EGRESS_ANY = b.rule('eg4', direction='egress')
@@ -37,13 +39,19 @@ CASES: list[Case] = [
      dict(direction='egress', protocol='tcp', port=80,
           local_ip='192.0.2.1', remote_ip='8.8.8.8'), ALL,
      PASS, 'port_security_disabled'),
-    # No port-security extension (no flag): ovn utils.is_port_security_
-    # enabled returns None, so OVN does not filter; firewall.py
-    # port_sec_enabled defaults to True, so the agents' firewalls do.
-    ('no flag: OVN does not filter',
+    # No port-security extension (no flag): Neutron writes no port
+    # security for a port it creates or updates (ovn_client.py), but OVN
+    # keeps filtering a port made before: no verdict where the two differ;
+    # firewall.py port_sec_enabled defaults to True, so the agents filter.
+    ('no flag: OVN may or may not filter',
      lambda: b.make_facts(b.port(port_security_enabled=None)),
      dict(direction='ingress', protocol='tcp', port=23,
-          remote_ip='10.0.0.9'), (OVN,), PASS, 'port_security_disabled'),
+          remote_ip='10.0.0.9'), (OVN,), UNKNOWN, 'port_security_unknown'),
+    ('no flag: a packet that passes either way passes',
+     lambda: b.make_facts(b.port(port_security_enabled=None),
+                          groups=(WEB,)),
+     dict(direction='ingress', protocol='tcp', port=22,
+          remote_ip='10.0.0.9'), ALL, PASS, 'security_group_rule'),
     ('no flag: the agents filter',
      lambda: b.make_facts(b.port(port_security_enabled=None)),
      dict(direction='ingress', protocol='tcp', port=23,
@@ -242,11 +250,13 @@ CASES: list[Case] = [
          'ping', protocol='icmp', lo=8)),)),
      dict(direction='ingress', protocol='icmp', icmp_type=13,
           remote_ip='192.0.2.9'), ALL, DROP, 'no_matching_rule'),
+    # (A stateless group on a quiet network: no conntrack on OVN; the
+    # openvswitch firewall would track the error and drop it.)
     ('ICMP code must match when the rule has one',
      lambda: b.make_facts(groups=(b.group(b.rule(
-         'unreach', protocol='icmp', lo=3, hi=4)),)),
+         'unreach', protocol='icmp', lo=3, hi=4), stateful=False),)),
      dict(direction='ingress', protocol='icmp', icmp_type=3, icmp_code=1,
-          remote_ip='192.0.2.9'), ALL, DROP, 'no_matching_rule'),
+          remote_ip='192.0.2.9'), (OVN, IPT), DROP, 'no_matching_rule'),
     # acl.py acl_remote_ip_prefix: ip4.src on ingress, ip4.dst on egress.
     ('remote prefix is the source of ingress',
      lambda: b.make_facts(groups=(b.group(b.rule(
@@ -334,6 +344,221 @@ CASES: list[Case] = [
 ]
 
 
+ICMP_IN = b.group(b.rule('icmp', protocol='icmp'),
+                  b.rule('icmp6', ethertype='IPv6', protocol='ipv6-icmp'),
+                  EGRESS_ANY, EGRESS_ANY6)
+COLD = dataclasses.replace(ICMP_IN, stateful=False)
+ANY_IN = b.group(b.rule('any-in'), b.rule('any-in6', ethertype='IPv6'),
+                 EGRESS_ANY, EGRESS_ANY6)
+NETDEV = {'datapath_type': 'netdev', 'bound_drivers': {'0': 'ovn'}}
+SYSTEM = {'datapath_type': 'system', 'bound_drivers': {'0': 'ovn'}}
+
+
+def _icmp(itype: int, code: int = 0, **kw: Any) -> dict[str, Any]:
+    protocol = 'ipv6-icmp' if ':' in kw.get('remote_ip', '') else 'icmp'
+    return dict(direction=kw.pop('direction', 'ingress'), protocol=protocol,
+                icmp_type=itype, icmp_code=code,
+                remote_ip=kw.pop('remote_ip', '10.0.0.9'), **kw)
+
+
+# The classes measured with real packets on OVN (tests/functional/
+# explain_classes.py replays them).
+CLASS_CASES: list[Case] = [
+    # Conntrack: OVN drops ct.inv (ls_in_acl/ls_out_acl priority 65532),
+    # the openvswitch firewall ct_state=+inv; iptables reads the rules
+    # before its INVALID drop.
+    ('an echo request starts a connection',
+     lambda: b.make_facts(groups=(ICMP_IN,)), _icmp(8), ALL, PASS,
+     'security_group_rule'),
+    ('an unsolicited echo reply is invalid',
+     lambda: b.make_facts(groups=(ICMP_IN,)), _icmp(0), (OVN, OVS), DROP,
+     CT),
+    ('iptables lets a rule accept it before its INVALID drop',
+     lambda: b.make_facts(groups=(ICMP_IN,)), _icmp(0), (IPT,), PASS,
+     'security_group_rule'),
+    ('an ICMP error without its connection is invalid',
+     lambda: b.make_facts(groups=(ICMP_IN,)), _icmp(3, 3), (OVN, OVS),
+     DROP, CT),
+    ('an ICMPv6 echo reply without its request is invalid',
+     lambda: b.make_facts(groups=(ICMP_IN,)),
+     _icmp(129, remote_ip='2001:db8::9'), (OVN, OVS), DROP, CT),
+    ('leaving the port, too',
+     lambda: b.make_facts(groups=(ICMP_IN,)),
+     _icmp(0, direction='egress'), (OVN, OVS), DROP, CT),
+    ('echo with a code: the userspace conntrack refuses it',
+     lambda: b.make_facts(b.port(vif_details=NETDEV), groups=(ICMP_IN,)),
+     _icmp(8, 1), (OVN,), DROP, CT),
+    ('echo with a code: the kernel conntrack starts a connection',
+     lambda: b.make_facts(b.port(vif_details=SYSTEM), groups=(ICMP_IN,)),
+     _icmp(8, 1), (OVN,), PASS, 'security_group_rule'),
+    ('echo with a code: datapath not shown, refused as the userspace does',
+     lambda: b.make_facts(groups=(ICMP_IN,)), _icmp(8, 1), (OVN,), DROP,
+     CT),
+    ('a broadcast frame skips conntrack on OVN',
+     lambda: b.make_facts(groups=(ICMP_IN,)),
+     _icmp(0, local_mac='ff:ff:ff:ff:ff:ff'), (OVN, IPT), PASS,
+     'security_group_rule'),
+    ('a stateless group on a quiet network: no conntrack on OVN',
+     lambda: b.make_facts(groups=(COLD,), network_stateful=False),
+     _icmp(0), (OVN, IPT), PASS, 'security_group_rule'),
+    ('the openvswitch firewall tracks stateless groups too',
+     lambda: b.make_facts(groups=(COLD,), network_stateful=False),
+     _icmp(0), (OVS,), DROP, CT),
+    ('a stateless group on a network with a stateful port',
+     lambda: b.make_facts(groups=(COLD,), network_stateful=True),
+     _icmp(0), (OVN,), DROP, CT),
+    ('port security off on a network with a stateful port (OVN)',
+     lambda: b.make_facts(b.port(port_security_enabled=False,
+                                 security_group_ids=()),
+                          network_stateful=True),
+     _icmp(0), (OVN,), DROP, CT),
+    ('port security off: the agents do not track',
+     lambda: b.make_facts(b.port(port_security_enabled=False,
+                                 security_group_ids=()),
+                          network_stateful=True),
+     _icmp(0), (OVS, IPT), PASS, 'port_security_disabled'),
+    # A pair stored with host bits: OVN's flows match the host only
+    # (nw_src=10.0.0.130) and deliver its CIDR's broadcast; the agents
+    # match the network.
+    ('host bits: OVN lets only the host out',
+     lambda: b.make_facts(b.port(pairs=('10.0.0.130/28',)), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.131'), (OVN,), DROP, 'anti_spoofing'),
+    ('host bits: the agents let the network out',
+     lambda: b.make_facts(b.port(pairs=('10.0.0.130/28',)), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.131'), (OVS, IPT), PASS, 'security_group_rule'),
+    ('host bits: the host itself',
+     lambda: b.make_facts(b.port(pairs=('10.0.0.130/28',)), (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.130'), ALL, PASS, 'security_group_rule'),
+    ('host bits: OVN delivers the CIDR\'s broadcast',
+     lambda: b.make_facts(b.port(pairs=('10.0.0.130/28',)), (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.143'), (OVN,), PASS, 'security_group_rule'),
+    ('host bits: OVN does not deliver the rest of the network',
+     lambda: b.make_facts(b.port(pairs=('10.0.0.130/28',)), (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.129'), (OVN,), DROP, 'anti_spoofing'),
+    ('host bits on IPv6: the host on OVN',
+     lambda: b.make_facts(b.port(pairs=('2001:db8::85/123',)), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9,
+          remote_ip='2001:db8::9', local_ip='2001:db8::86'), (OVN,), DROP,
+     'anti_spoofing'),
+    ('host bits on IPv6: the network on the agents',
+     lambda: b.make_facts(b.port(pairs=('2001:db8::85/123',)), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9,
+          remote_ip='2001:db8::9', local_ip='2001:db8::86'), (OVS, IPT),
+     PASS, 'security_group_rule'),
+    ('a CIDR without host bits is the network on OVN',
+     lambda: b.make_facts(b.port(pairs=('2001:db8::80/123',)), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9,
+          remote_ip='2001:db8::9', local_ip='2001:db8::9f'), ALL, PASS,
+     'security_group_rule'),
+    # No fixed IP: Neutron writes the MAC alone, so OVN lets any address
+    # through; the iptables firewall adds a MAC-only rule; the openvswitch
+    # firewall has no address to allow.
+    ('no fixed IP: any source address',
+     lambda: b.make_facts(b.port(fixed_ips=()), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.77'), (OVN, IPT), PASS, 'security_group_rule'),
+    ('no fixed IP: nothing on openvswitch',
+     lambda: b.make_facts(b.port(fixed_ips=()), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.77'), (OVS,), DROP, 'anti_spoofing'),
+    ('no fixed IP: any destination on OVN',
+     lambda: b.make_facts(b.port(fixed_ips=()), (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.77'), ALL, PASS, 'security_group_rule'),
+    ('no fixed IP but a pair: only the pair on OVN',
+     lambda: b.make_facts(b.port(fixed_ips=(), pairs=('10.0.0.100',)),
+                          (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.77'), (OVN, OVS), DROP, 'anti_spoofing'),
+    ('no fixed IP: another MAC is spoofing',
+     lambda: b.make_facts(b.port(fixed_ips=()), (ANY_IN,)),
+     dict(direction='egress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.77', local_mac=b.OTHER_MAC), ALL, DROP,
+     'anti_spoofing'),
+    # Broadcast and multicast destinations: OVN skips port security for a
+    # frame to a group MAC (ls_out_check_port_sec "eth.mcast").
+    ('the subnet broadcast goes to the broadcast MAC',
+     lambda: b.make_facts(groups=(ANY_IN,), subnets=(b.SUBNET4,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.255'), ALL, PASS, 'security_group_rule'),
+    ('the subnet broadcast to the port\'s MAC is not delivered on OVN',
+     lambda: b.make_facts(groups=(ANY_IN,), subnets=(b.SUBNET4,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.255', local_mac=b.MAC), (OVN,), DROP,
+     'anti_spoofing'),
+    ('any address in a frame to a multicast MAC',
+     lambda: b.make_facts(groups=(ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.1', local_mac='01:00:5e:01:02:03'), ALL, PASS,
+     'security_group_rule'),
+    ('a broadcast frame still needs a rule',
+     lambda: b.make_facts(groups=(b.group(EGRESS_ANY),)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='192.0.2.1', local_mac='ff:ff:ff:ff:ff:ff'), ALL, DROP,
+     'no_matching_rule'),
+    ('a frame to a MAC that is not the port\'s',
+     lambda: b.make_facts(groups=(ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_mac=b.OTHER_MAC), ALL, DROP, 'anti_spoofing'),
+    ('OVN delivers another link-local address to no port',
+     lambda: b.make_facts(groups=(ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='fe80::9',
+          local_ip='fe80::1234'), (OVN,), DROP, 'anti_spoofing'),
+    # A pair with a VRRP MAC is its own port-security entry.
+    ('the VIP goes to the VRRP MAC',
+     lambda: b.make_facts(b.port(pairs=(('10.0.0.100', b.VRRP_MAC),)),
+                          (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.100'), ALL, PASS, 'security_group_rule'),
+    ('the VIP to the port\'s own MAC is not delivered on OVN',
+     lambda: b.make_facts(b.port(pairs=(('10.0.0.100', b.VRRP_MAC),)),
+                          (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.100', local_mac=b.MAC), (OVN,), DROP,
+     'anti_spoofing'),
+    ('the agents deliver it: they check MACs only',
+     lambda: b.make_facts(b.port(pairs=(('10.0.0.100', b.VRRP_MAC),)),
+                          (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_ip='10.0.0.100', local_mac=b.MAC), (OVS, IPT), PASS,
+     'security_group_rule'),
+    ('the VRRP MAC with a fixed IP is not delivered on OVN',
+     lambda: b.make_facts(b.port(pairs=(('10.0.0.100', b.VRRP_MAC),)),
+                          (ANY_IN,)),
+     dict(direction='ingress', protocol='udp', port=9, remote_ip='10.0.0.9',
+          local_mac=b.VRRP_MAC), (OVN,), DROP, 'anti_spoofing'),
+    # What OVN always lets in: its own DHCP server's replies (server_id is
+    # the subnet's gateway).
+    ('OVN\'s DHCP server at the gateway',
+     lambda: b.make_facts(groups=(b.group(SSH),), subnets=(b.SUBNET4,)),
+     dict(direction='ingress', protocol='udp', port=68,
+          remote_ip='10.0.0.1'), (OVN,), PASS, 'always_allowed'),
+    ('a DHCP reply from elsewhere meets the rules on OVN',
+     lambda: b.make_facts(groups=(b.group(SSH),), subnets=(b.SUBNET4,)),
+     dict(direction='ingress', protocol='udp', port=68,
+          remote_ip='10.0.0.7'), (OVN,), DROP, 'no_matching_rule'),
+    # An IPv4-only port: OVN lets no IPv6 out of its MAC, not even the
+    # link-local address; openvswitch always adds it; iptables only for a
+    # MAC with an IPv6 address.
+    ('IPv4-only port: no IPv6 on OVN or iptables',
+     lambda: b.make_facts(b.port(fixed_ips=(b.IP4,)), groups=(WEB,)),
+     dict(direction='egress', protocol='udp', port=5353,
+          local_ip='fe80::f816:3eff:fe00:1', remote_ip='fe80::1'),
+     (OVN, IPT), DROP, 'anti_spoofing'),
+    ('IPv4-only port: openvswitch lets the link-local address out',
+     lambda: b.make_facts(b.port(fixed_ips=(b.IP4,)), groups=(WEB,)),
+     dict(direction='egress', protocol='udp', port=5353,
+          local_ip='fe80::f816:3eff:fe00:1', remote_ip='fe80::1'),
+     (OVS,), PASS, 'security_group_rule'),
+]
+CASES += CLASS_CASES
+
+
 class TestTable(testtools.TestCase):
 
     def test_cases(self):
@@ -377,29 +602,3 @@ class TestReplies(testtools.TestCase):
                       self.outcome(False, IPT).replies)
         self.assertIn('treats every group as stateful',
                       self.outcome(False, OVS).replies)
-
-
-class TestConsidered(testtools.TestCase):
-
-    def test_every_rule_with_why(self):
-        subject = b.make_facts(groups=(WEB,))
-        packet = b.make_packet(subject.port, direction='ingress',
-                               protocol='tcp', port=80,
-                               remote_ip='192.0.2.9')
-        out = evaluate.judge(subject, packet, OVN)
-        self.assertEqual(['ssh', 'eg4', 'eg6'],
-                         [c.rule.id for c in out.considered])
-        self.assertEqual(
-            ['destination port 80 is outside 22-22',
-             'the rule is for egress traffic',
-             'the rule is for egress traffic'],
-            [c.why for c in out.considered])
-
-    def test_unknown_remote_matches_only_open_rules(self):
-        subject = b.make_facts(groups=(b.group(b.rule(
-            'lan', protocol='tcp', lo=22, hi=22, prefix='10.1.0.0/16')),))
-        packet = b.make_packet(subject.port, direction='ingress',
-                               protocol='tcp', port=22)
-        out = evaluate.judge(subject, packet, OVN)
-        self.assertEqual('no_matching_rule', out.decided_by)
-        self.assertIn('--remote-ip', out.considered[0].why)

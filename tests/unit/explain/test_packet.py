@@ -3,7 +3,6 @@
 from osc_lib import exceptions
 import testtools
 
-from osc_portsec.explain import backend
 from osc_portsec.explain import packet
 
 
@@ -55,9 +54,11 @@ class TestParse(testtools.TestCase):
                                     'egress', **values)
             self.assertIn(words, str(exc), values)
 
-    def test_local_mac_only_on_egress(self):
-        self.assertRaises(exceptions.CommandError, packet.parse, 'ingress',
-                          local_mac='fa:16:3e:00:00:01')
+    def test_local_mac_is_the_vm_side_both_ways(self):
+        # The source MAC of egress, the destination MAC of ingress.
+        for direction in ('egress', 'ingress'):
+            got = packet.parse(direction, local_mac='FF-FF-FF-FF-FF-FF')
+            self.assertEqual('ff:ff:ff:ff:ff:ff', got.local_mac)
 
     def test_mac_notations(self):
         for value in ('FA-16-3E-00-00-01', 'fa16.3e00.0001', 'fa163e000001'):
@@ -73,24 +74,3 @@ class TestParse(testtools.TestCase):
         raw = packet.parse('ingress', remote_ip='10.0.0.9')
         done = packet.complete(raw, ['2001:db8::5', '10.0.0.5'], 'x')
         self.assertEqual(('10.0.0.5', None), (done.local_ip, done.local_mac))
-
-
-class TestBackend(testtools.TestCase):
-
-    def test_choose(self):
-        for vif_type, details, expected in (
-            ('ovs', {'bound_drivers': {'0': 'ovn'}}, 'ovn'),
-            ('ovs', {'bound_drivers': {'0': 'openvswitch'},
-                     'ovs_hybrid_plug': True}, 'iptables_hybrid'),
-            ('ovs', {'bound_drivers': {'0': 'openvswitch'},
-                     'ovs_hybrid_plug': False}, 'openvswitch'),
-            ('ovs', {'ovs_hybrid_plug': False}, 'openvswitch'),
-            ('ovs', {'port_filter': True, 'connectivity': 'l2'}, 'ovn'),
-            ('bridge', {}, 'iptables_hybrid'),
-            ('unbound', {}, None),
-            ('binding_failed', {}, None),
-            (None, None, None),
-        ):
-            self.assertEqual(expected,
-                             backend.choose(vif_type, details)[0],
-                             (vif_type, details))

@@ -9,6 +9,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 import testtools
 
+from osc_portsec.explain import conntrack
 from osc_portsec.explain import evaluate
 from osc_portsec.explain import facts
 from tests.unit.explain import builders as b
@@ -145,3 +146,62 @@ class TestProperties(testtools.TestCase):
             verdicts = {(o.verdict, o.decided_by)
                         for o in judge_all(subject, packet).values()}
             self.assertEqual(1, len(verdicts), verdicts)
+
+
+icmp_packets = st.fixed_dictionaries({
+    'direction': st.sampled_from(('ingress', 'egress')),
+    'icmp_type': st.sampled_from((0, 3, 8, 11, 13, 14, 17, 42)),
+    'icmp_code': st.sampled_from((0, 1, 3)),
+    'remote_ip': st.sampled_from(ADDRESSES[:5]),
+})
+
+
+class TestNewClasses(testtools.TestCase):
+
+    @settings(max_examples=150, deadline=None)
+    @given(ports, st.lists(rules, max_size=6), packets)
+    def test_without_the_flag_never_contradicts_either_reading(
+            self, port, rule_list, values):
+        port = dataclasses.replace(port, port_security_enabled=None)
+        subject = b.make_facts(port, (b.group(*rule_list),))
+        packet = packet_of(port, values)
+        out = evaluate.judge(subject, packet, 'ovn')
+        readings = {
+            evaluate.judge(dataclasses.replace(
+                subject, port=dataclasses.replace(
+                    port, port_security_enabled=flag)), packet, 'ovn').verdict
+            for flag in (True, False)}
+        if out.verdict == 'unknown':
+            self.assertEqual({'pass', 'drop'}, readings)
+            self.assertEqual('port_security_unknown', out.decided_by)
+        else:
+            self.assertEqual({out.verdict}, readings)
+
+    @settings(max_examples=150, deadline=None)
+    @given(ports, st.lists(rules, max_size=6), icmp_packets, st.booleans(),
+           st.sampled_from((None, True, False)))
+    def test_conntrack_decides_only_what_it_refuses(
+            self, port, rule_list, values, stateful, network):
+        subject = b.make_facts(
+            port, (b.group(*rule_list, stateful=stateful),),
+            network_stateful=network)
+        packet = b.make_packet(port, protocol='icmp', **values)
+        for out in judge_all(subject, packet).values():
+            if out.decided_by == 'conntrack':
+                self.assertIsNotNone(conntrack.classify(packet, None))
+                self.assertEqual('drop', out.verdict)
+                self.assertNotEqual('iptables_hybrid', out.backend)
+
+    @settings(max_examples=100, deadline=None)
+    @given(ports, st.lists(rules, max_size=6),
+           st.sampled_from(('ff:ff:ff:ff:ff:ff', '01:00:5e:00:00:12',
+                            '33:33:00:00:00:01')),
+           st.sampled_from(ADDRESSES[:5]), st.sampled_from(ADDRESSES))
+    def test_a_group_mac_is_delivered_whatever_the_address(
+            self, port, rule_list, mac, remote, local):
+        subject = b.make_facts(port, (b.group(*rule_list),))
+        packet = b.make_packet(port, direction='ingress', protocol='udp',
+                               port=9, remote_ip=remote, local_ip=local,
+                               local_mac=mac)
+        for out in judge_all(subject, packet).values():
+            self.assertNotEqual('anti_spoofing', out.decided_by)

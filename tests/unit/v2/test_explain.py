@@ -63,6 +63,30 @@ class TestExplainPortSecurity(fakes.TestCommand):
                     'security_groups'])
         self.network.update_port.assert_not_called()
 
+    def test_echo_reply_is_judged_by_conntrack(self):
+        # The port's own group is stateful with rules: no need to read the
+        # network's other ports.
+        values, _ = self.run_cmd('web-1', '--ingress', '--protocol', 'icmp',
+                                 '--icmp-type', '0', '--remote-ip',
+                                 '10.0.0.9')
+        self.assertEqual(('drop', 'conntrack', []),
+                         (values['verdict'], values['decided_by'],
+                          values['fix'].machine_readable()))
+        for call in self.network.ports.call_args_list:
+            self.assertNotIn('network_id', call.kwargs)
+
+    def test_ingress_local_mac_is_the_destination(self):
+        values, _ = self.run_cmd('web-1', '--ingress', '--protocol', 'tcp',
+                                 '--port', '22', '--remote-ip', '10.0.0.9',
+                                 '--local-mac', 'FA-16-3E-00-00-77')
+        self.assertEqual(('drop', 'anti_spoofing'),
+                         (values['verdict'], values['decided_by']))
+        self.assertEqual('fa:16:3e:00:00:77',
+                         values['packet'].machine_readable()['local_mac'])
+        # A pair cannot make the frame this port's; no port security can.
+        self.assertEqual([f'openstack port security disable {fakes.PORT_ID}'],
+                         values['fix'].machine_readable())
+
     def test_remote_group_member(self):
         values, _ = self.run_cmd('web-1', '--ingress', '--protocol', 'vrrp',
                                  '--remote-ip', '10.0.0.6')
