@@ -167,6 +167,105 @@ class ChangedColumn(cliff_columns.FormattableColumn[Any]):
         return self._value
 
 
+def _end(value: dict[str, Any]) -> str:
+    """A port as a person reads it: its name, else its ID."""
+    return value.get('name') or value.get('id') or ''
+
+
+class EndColumn(cliff_columns.FormattableColumn[Any]):
+    """One end of ``reach`` (its verdict), or a port of a ``matrix`` row."""
+
+    def human_readable(self) -> str:
+        value = self._value or {}
+        if value.get('outside'):
+            return f"{value['address']}: outside Neutron, not evaluated"
+        if 'verdict' not in value:
+            return _end(value)
+        return (f"{_end(value['port'])} ({value['address']}): "
+                f"{value['verdict']} ({value['decided_by']})\n"
+                f"{value['reason']}")
+
+    def machine_readable(self) -> dict[str, Any]:
+        return dict(self._value or {})
+
+
+class ReplyColumn(cliff_columns.FormattableColumn[Any]):
+    """Whether the reply comes back: its verdict and why."""
+
+    def human_readable(self) -> str:
+        value = self._value or {}
+        return f"{value.get('verdict') or 'none'}: {value.get('reason')}"
+
+    def machine_readable(self) -> dict[str, Any]:
+        return dict(self._value or {})
+
+
+class FixColumn(cliff_columns.FormattableColumn[Any]):
+    """Commands that would change a verdict, with what each also opens."""
+
+    def human_readable(self) -> str:
+        lines = []
+        for item in self._value or []:
+            if isinstance(item, str):
+                lines.append(item)
+                continue
+            lines.append(f"[{item['side']}] {item['command']}")
+            if item.get('also_opens'):
+                lines.append('  also opens: ' + ', '.join(
+                    _end(p) for p in item['also_opens']))
+        return '\n'.join(lines)
+
+    def machine_readable(self) -> list[Any]:
+        return list(self._value or [])
+
+
+class RulesColumn(cliff_columns.FormattableColumn[Any]):
+    """What decided a matrix row at each side, one side a line."""
+
+    def human_readable(self) -> str:
+        lines = []
+        for item in self._value or []:
+            if item.get('rule'):
+                group = (item.get('security_group_name')
+                         or item.get('security_group_id'))
+                lines.append(f"{item['side']}: {item['rule']} [{group}]")
+            else:
+                where = f" at the {item['at']}" if item.get('at') else ''
+                lines.append(f"{item['side']}: {item['decided_by']}{where}")
+        return '\n'.join(lines)
+
+    def machine_readable(self) -> list[dict[str, Any]]:
+        return list(self._value or [])
+
+
+class BackendColumn(cliff_columns.FormattableColumn[Any]):
+    """The back end whose semantics decided, and how it was chosen."""
+
+    def human_readable(self) -> str:
+        value = self._value
+        if isinstance(value, str):
+            return value
+        return f"{value['name']} (chosen by {value['chosen_by']})"
+
+    def machine_readable(self) -> Any:
+        return self._value
+
+
+class DifferencesColumn(cliff_columns.FormattableColumn[Any]):
+    """Other back ends whose verdict differs, one a line."""
+
+    def human_readable(self) -> str:
+        if not self._value:
+            return 'none: every back end agrees'
+        return '\n'.join(
+            f"{d['backend']}: {d['verdict']} "
+            f"({', '.join(d.get('blocked_at') or []) or d['decided_by']}): "
+            f"{d['why']}" for d in self._value)
+
+    def machine_readable(self) -> list[dict[str, Any]]:
+        return list(self._value or [])
+
+
 @dataclasses.dataclass(frozen=True)
 class Column:
     name: str
@@ -195,6 +294,19 @@ COLUMNS = {c.name: c for c in (
     Column('changes', None, LinesColumn),
     Column('changed', None, ChangedColumn),
     Column('ip_address', 'ip_address'),
+    # reach and matrix
+    Column('verdict'),
+    Column('blocked_at', None, format_columns.ListColumn),
+    Column('source', None, EndColumn),
+    Column('destination', None, EndColumn),
+    Column('reply', None, ReplyColumn),
+    Column('fix', None, FixColumn),
+    Column('trace', None, LinesColumn),
+    Column('backend', None, BackendColumn),
+    Column('differences', None, DifferencesColumn),
+    Column('packet', None, format_columns.DictColumn),
+    Column('notes', None, LinesColumn),
+    Column('rule', None, RulesColumn),
 )}
 
 FORMATTERS = {c.name: c.formatter for c in COLUMNS.values() if c.formatter}
@@ -222,6 +334,13 @@ CHANGE_COLUMNS = (
 CHANGE_SHORT_COLUMNS = ('id', 'name', 'result', 'changes')
 
 PAIR_COLUMNS = ('ip_address', 'mac_address')
+
+REACH_COLUMNS = (
+    'verdict', 'blocked_at', 'source', 'destination', 'reply', 'fix',
+    'trace', 'backend', 'differences', 'packet', 'notes',
+)
+MATRIX_COLUMNS = ('source', 'destination', 'verdict', 'blocked_at', 'rule')
+MATRIX_LONG_COLUMNS = MATRIX_COLUMNS + ('reply', 'backend')
 
 
 def fields(names: Iterable[str]) -> list[str]:

@@ -159,7 +159,18 @@ class TestDeclarations(base.TestCase):
              'allowed_address_pairs': columns.PairsColumn,
              'disable_would_remove': columns.DisableColumn,
              'changes': columns.LinesColumn,
-             'changed': columns.ChangedColumn},
+             'changed': columns.ChangedColumn,
+             'blocked_at': format_columns.ListColumn,
+             'source': columns.EndColumn,
+             'destination': columns.EndColumn,
+             'reply': columns.ReplyColumn,
+             'fix': columns.FixColumn,
+             'trace': columns.LinesColumn,
+             'backend': columns.BackendColumn,
+             'differences': columns.DifferencesColumn,
+             'packet': format_columns.DictColumn,
+             'notes': columns.LinesColumn,
+             'rule': columns.RulesColumn},
             columns.FORMATTERS)
 
     def test_row_formats_every_column(self):
