@@ -87,14 +87,18 @@ def tracked(facts: _facts.Facts, outcome: evaluate.Outcome, backend: str,
 
 def check(facts: _facts.Facts, packet: _packet.Packet,
           outcome: evaluate.Outcome, backend: str,
-          network_stateful: bool | None) -> evaluate.Outcome:
+          network_stateful: bool | None,
+          multicast: bool = False) -> evaluate.Outcome:
     """``outcome`` with conntrack's drop of an invalid first packet.
 
     Only a pass can turn: packets let through before any ACL (neighbour
-    discovery, DHCP) never reach conntrack's drop.
+    discovery, DHCP) never reach conntrack's drop, and OVN does not track
+    frames to a broadcast or multicast MAC (``multicast``: ovn-northd's
+    pre-ACL flows "eth.mcast", measured too).
     """
     if outcome.verdict != evaluate.PASS or (
-            outcome.decided_by == evaluate.ALWAYS_ALLOWED):
+            outcome.decided_by == evaluate.ALWAYS_ALLOWED) or (
+            multicast and backend == _backend.OVN):
         return outcome
     why = invalid(packet)
     if why is None or not tracked(facts, outcome, backend, network_stateful):

@@ -88,6 +88,12 @@ class Flow:
                         self.destination_ip, None, **shape)
 
     @property
+    def to_multicast_mac(self) -> bool:
+        """Sent to a broadcast or multicast MAC (the I/G bit is set)."""
+        mac = self.destination_mac
+        return mac is not None and bool(int(mac[:2], 16) & 1)
+
+    @property
     def broadcast(self) -> bool:
         """To a broadcast or multicast address: answers are no replies."""
         ip = ipaddress.ip_address(self.destination_ip)

@@ -23,23 +23,24 @@ from osc_portsec.reach import interim
 SOURCE = 'source'
 DESTINATION = 'destination'
 REPLY = 'reply'
-# A judge of one end: (end, packet, backend, first packet?) -> Outcome.
-Judge = Callable[[_flow.End, _packet.Packet, str, bool], evaluate.Outcome]
+# What a packet is to conntrack: the first of a connection (which
+# conntrack may refuse), the first sent to a broadcast or multicast MAC
+# (which OVN does not track), or a reply.
+FIRST = 'first'
+MULTICAST = 'multicast'
+# A judge of one end: (end, packet, backend, FIRST/MULTICAST/REPLY).
+Judge = Callable[[_flow.End, _packet.Packet, str, str], evaluate.Outcome]
 
 
 def judge_end(end: _flow.End, packet: _packet.Packet, backend: str,
-              first: bool = True) -> evaluate.Outcome:
-    """The verdict at one port end.
-
-    ``first``: the packet opens a connection (conntrack may refuse it);
-    else it is a reply.
-    """
+              step: str = FIRST) -> evaluate.Outcome:
+    """The verdict at one port end, for a packet that is ``step``."""
     assert end.facts is not None
     outcome = interim.judge(end.facts, packet, backend)
-    if not first:
+    if step == REPLY:
         return outcome
     return conntrack.check(end.facts, packet, outcome, backend,
-                           end.network_stateful)
+                           end.network_stateful, step == MULTICAST)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Reply:
     verdict: str | None
     reason: str
     blocking: tuple[tuple[str, evaluate.Outcome], ...] = ()
+    # The reply judged at each port end (its first shape), by end.
+    judged: tuple[tuple[str, evaluate.Outcome], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,10 +82,9 @@ class Result:
         return evaluate.DROP if self.blocked_at else evaluate.PASS
 
 
-def _reply_at(end: _flow.End, packets: list[_packet.Packet], backend: str,
-              judge: Judge) -> tuple[evaluate.Outcome | None, str]:
+def _reply_at(outcomes: list[evaluate.Outcome], end: _flow.End,
+              backend: str) -> tuple[evaluate.Outcome | None, str]:
     """The reply at one end: (the blocking outcome or None, why)."""
-    outcomes = [judge(end, p, backend, False) for p in packets]
     dropped = next((o for o in outcomes if o.verdict == evaluate.DROP), None)
     if dropped is not None and (
             dropped.decided_by == evaluate.ANTI_SPOOFING):
@@ -114,7 +116,7 @@ def reply(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
                     'come from the receiver\'s own address, as new packets')
     if why_none:
         return Reply(None, _sentence(why_none))
-    blocking, said = [], []
+    blocking, said, judged = [], [], []
     for name, end, packets in (
             (DESTINATION, destination,
              [flow.reply_out_of_destination(**s) for s in shapes]),
@@ -122,21 +124,25 @@ def reply(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
         if end.outside:
             said.append(f'the {name} is outside Neutron (not evaluated)')
             continue
-        dropped, why = _reply_at(end, packets, backend, judge)
+        outcomes = [judge(end, p, backend, REPLY) for p in packets]
+        judged.append((name, outcomes[0]))
+        dropped, why = _reply_at(outcomes, end, backend)
         said.append(f'at the {name}, {why}')
         if dropped is not None:
             blocking.append((name, dropped))
     verdict = evaluate.DROP if blocking else evaluate.PASS
-    return Reply(verdict, _sentence('; '.join(said)), tuple(blocking))
+    return Reply(verdict, _sentence('; '.join(said)), tuple(blocking),
+                 tuple(judged))
 
 
 def follow(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
            backend: str, judge: Judge = judge_end) -> Result:
     """Judge ``flow`` at both ends and its reply, under ``backend``."""
+    step = MULTICAST if flow.to_multicast_mac else FIRST
     return Result(
         backend, flow,
         None if source.outside else judge(
-            source, flow.out_of_source(), backend, True),
+            source, flow.out_of_source(), backend, step),
         None if destination.outside else judge(
-            destination, flow.into_destination(), backend, True),
+            destination, flow.into_destination(), backend, step),
         reply(source, destination, flow, backend, judge))

@@ -101,10 +101,10 @@ class Memo:
         return self.keys[remote]
 
     def judge(self, end: _flow.End, packet: _packet.Packet, backend: str,
-              first: bool) -> evaluate.Outcome:
+              step: str) -> evaluate.Outcome:
         remote = packet.remote_ip
         assert end.facts is not None and remote is not None
-        key = (end.facts.port.id, backend, first, packet.direction,
+        key = (end.facts.port.id, backend, step, packet.direction,
                packet.protocol, packet.port, packet.icmp_type,
                packet.icmp_code, packet.local_ip, packet.local_mac,
                self.key(remote))
@@ -113,7 +113,7 @@ class Memo:
             lean = dataclasses.replace(end, facts=dataclasses.replace(
                 end.facts, members=self.relevant[remote]))
             found = self.outcomes[key] = _follow.judge_end(
-                lean, packet, backend, first)
+                lean, packet, backend, step)
         return found
 
 

@@ -3,8 +3,9 @@
 Run by an admin on a node that reaches OVN's southbound database: the
 logical switch is ``neutron-<network ID>`` and each logical port is named
 by its Neutron port ID (Neutron's OVN driver names them so). A packet
-meets conntrack twice on its way (the zone of the port it leaves, then
-of the port it enters): each ``--ct`` gives the state reach assumes.
+meets conntrack up to twice on its way (the zone of the port it leaves,
+then of the port it enters): each ``--ct`` gives, in that order, the state
+reach assumes where the packet is tracked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import shlex
 
 from osc_portsec.explain import backend as _backend
+from osc_portsec.explain import evaluate
 from osc_portsec.explain import packet as _packet
 from osc_portsec.reach import conntrack
 from osc_portsec.reach import flow as _flow
@@ -45,9 +47,45 @@ def microflow(inport: str, eth: tuple[str, str], ips: tuple[str, str],
     return ' && '.join(parts)
 
 
-def _command(ct: str, network_id: str | None, flow: str) -> str:
-    return (f'ovn-trace --ct={ct} --ct={ct} neutron-{network_id} '
-            f'{shlex.quote(flow)}')
+def _command(states: list[str], network_id: str | None, flow: str) -> str:
+    ct = ''.join(f'--ct={state} ' for state in states)
+    return f'ovn-trace {ct}neutron-{network_id} {shlex.quote(flow)}'
+
+
+def _runs(end: _flow.End, outcome: evaluate.Outcome | None) -> bool:
+    """Whether the packet meets conntrack at this end on OVN.
+
+    Every port of a switch with a stateful ACL does, but for the packets a
+    stateless ACL lets through (ovn-northd's stateless pre-ACL flows).
+    """
+    if outcome is None or end.facts is None or end.network_stateful is False:
+        return False
+    if outcome.decided_by in conntrack.UNFILTERED or conntrack.stateful(
+            end.port, end.facts.groups, _backend.OVN):
+        return True
+    return not (outcome.verdict == evaluate.PASS
+                and outcome.decided_by == evaluate.SECURITY_GROUP_RULE)
+
+
+def _reply_states(result: _follow.Result, source: _flow.End,
+                  destination: _flow.End) -> list[str]:
+    """The conntrack state the reply meets at each end it is tracked at.
+
+    Where the first packet was tracked the reply is ``est,rpl``; where it
+    was not (a stateless ACL let it through), the reply starts a
+    connection there: new for UDP and the like, invalid for a TCP SYN-ACK
+    or an ICMP reply.
+    """
+    judged = dict(result.reply.judged)
+    first = 'trk,new' if result.flow.protocol not in (
+        6, _packet.ICMP, _packet.ICMPV6) else 'trk,inv'
+    states = []
+    for name, end, forward in (
+            (_follow.DESTINATION, destination, result.destination),
+            (_follow.SOURCE, source, result.source)):
+        if _runs(end, judged.get(name)):
+            states.append('trk,est,rpl' if _runs(end, forward) else first)
+    return states
 
 
 def commands(result: _follow.Result, source: _flow.End,
@@ -65,8 +103,13 @@ def commands(result: _follow.Result, source: _flow.End,
     assert flow.source_mac and flow.destination_mac
     client = conntrack.EPHEMERAL[0]
     first = flow.out_of_source()
-    ct = 'trk,inv' if conntrack.invalid(first) else 'trk,new'
-    found = [_command(ct, source.network_id, microflow(
+    state = 'trk,inv' if conntrack.invalid(first) else 'trk,new'
+    # OVN does not track frames to a broadcast or multicast MAC.
+    states = [] if flow.to_multicast_mac else [
+        state for end, outcome in ((source, result.source),
+                                   (destination, result.destination))
+        if _runs(end, outcome)]
+    found = [_command(states, source.network_id, microflow(
         source.port.id, (flow.source_mac, flow.destination_mac),
         (flow.source_ip, flow.destination_ip), flow.ethertype,
         _l4(flow.protocol, client, flow.port,
@@ -74,9 +117,12 @@ def commands(result: _follow.Result, source: _flow.End,
     shapes, _ = conntrack.reply_shapes(first)
     if result.reply.verdict is not None and shapes:
         shape = shapes[0]
-        found.append(_command('trk,est,rpl', source.network_id, microflow(
-            destination.port.id, (flow.destination_mac, flow.source_mac),
-            (flow.destination_ip, flow.source_ip), flow.ethertype,
-            _l4(flow.protocol, flow.port, shape.get('port'),
-                (shape.get('icmp_type'), shape.get('icmp_code'))))))
+        found.append(_command(
+            _reply_states(result, source, destination), source.network_id,
+            microflow(destination.port.id,
+                      (flow.destination_mac, flow.source_mac),
+                      (flow.destination_ip, flow.source_ip), flow.ethertype,
+                      _l4(flow.protocol, flow.port, shape.get('port'),
+                          (shape.get('icmp_type'),
+                           shape.get('icmp_code'))))))
     return found

@@ -1,0 +1,257 @@
+"""Worlds for the reach differential: generated from a seed, built in the
+local cloud, each port with a VM.
+
+A world is one network (10.77.0.0/24) and eight ports with roles: two
+plain, two holding the VIP 10.77.0.100 as a pair, one with a VRRP-MAC pair,
+one with a pair stored with host bits (``10.77.0.130/28``, written by
+plain openstacksdk as another client would), one with a CIDR pair, one
+with port security off and one without fixed IPs. Four groups, two
+stateful and two stateless, get random rules (protocols, port ranges,
+ICMP types and codes, prefixes, remote groups, an address group); each
+filtered port takes one or two groups of one kind (Neutron refuses both
+kinds on a port). Probes are random packets between the VMs: TCP, UDP,
+ICMP types and codes, VRRP, GRE, from the port's own, a spoofed or a pair
+address, to the port's own, a pair or VIP, or a broadcast address.
+
+The generation is pure (``generate``); ``Lab`` makes the ports and VMs
+once and gives them each world in turn, with openstacksdk.
+"""
+
+from __future__ import annotations
+
+from concurrent import futures
+import dataclasses
+import random
+from typing import Any
+
+import openstack
+
+from tests.functional import packets
+
+CIDR = '10.77.0.0/24'
+SUBNET_BROADCAST = '10.77.0.255'
+VIP = '10.77.0.100'
+VRRP_IP = '10.77.0.101'
+HOST_BITS = '10.77.0.130/28'
+CIDR_PAIR = '10.77.0.64/28'
+ROLES = ('plain', 'plain', 'vip', 'vip', 'vrrp', 'hostbits', 'cidr', 'off',
+         'nofixed')
+PORT_RANGES = ((22, 22), (53, 53), (80, 80), (5000, 5010), (1, 1023),
+               (1024, 65535), (32768, 60999), None)
+ICMP_RULES = (None, (8, None), (8, 0), (0, None), (3, None), (3, 3))
+DESTINATION_PORTS = (22, 53, 80, 443, 5005, 1500, 40000)
+# (type, code) of probes: mostly requests, and what conntrack refuses.
+ICMP_PROBES = ((8, 0), (8, 0), (8, 0), (0, 0), (3, 3), (11, 0), (13, 0),
+               (8, 1))
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    direction: str
+    protocol: str | None = None
+    ports: tuple[int, int] | None = None
+    icmp: tuple[int, int | None] | None = None
+    prefix: str | None = None
+    remote_group: int | None = None
+    address_group: bool = False
+
+    def body(self, group_id: str, group_ids: list[str],
+             ag_id: str) -> dict[str, Any]:
+        low, high = self.ports or self.icmp or (None, None)
+        body = {'security_group_id': group_id, 'direction': self.direction,
+                'ethertype': 'IPv4', 'protocol': self.protocol,
+                'port_range_min': low, 'port_range_max': high,
+                'remote_ip_prefix': self.prefix,
+                'remote_group_id': (None if self.remote_group is None
+                                    else group_ids[self.remote_group]),
+                'remote_address_group_id': ag_id if self.address_group
+                else None}
+        return {k: v for k, v in body.items() if v is not None}
+
+
+@dataclasses.dataclass(frozen=True)
+class Group:
+    stateful: bool
+    rules: tuple[Rule, ...]
+    # Neutron's two default egress rules (IPv4 and IPv6 to anywhere).
+    default_egress: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Port:
+    role: str
+    ip: str | None
+    groups: tuple[int, ...] = ()
+
+    @property
+    def port_security(self) -> bool:
+        return self.role != 'off'
+
+
+@dataclasses.dataclass(frozen=True)
+class World:
+    seed: int
+    groups: tuple[Group, ...]
+    ports: tuple[Port, ...]
+    address_group: tuple[str, ...]
+
+
+def _rule(rnd: random.Random, groups: int, ips: list[str]) -> Rule:
+    protocol = rnd.choice(('tcp', 'tcp', 'tcp', 'udp', 'udp', 'icmp', 'icmp',
+                           None, None, '112', '47'))
+    ports = rnd.choice(PORT_RANGES) if protocol in ('tcp', 'udp') else None
+    icmp = rnd.choice(ICMP_RULES) if protocol == 'icmp' else None
+    draw = rnd.random()
+    prefix = remote = None
+    if 0.45 <= draw < 0.7:
+        prefix = rnd.choice((CIDR, '10.77.0.0/28', '10.77.0.16/28',
+                             f'{rnd.choice(ips)}/32', '0.0.0.0/0',
+                             '192.0.2.0/24', '10.77.0.96/27'))
+    elif 0.7 <= draw < 0.9:
+        remote = rnd.randrange(groups)
+    return Rule(rnd.choice(('ingress', 'ingress', 'egress')), protocol,
+                ports, icmp, prefix, remote, draw >= 0.9)
+
+
+def generate(seed: int) -> World:
+    """The world of ``seed``: groups, rules and ports."""
+    rnd = random.Random(seed)
+    ips = [f'10.77.0.{11 + n}' for n in range(len(ROLES))]
+    kinds = [True, True, False, False]
+    groups = tuple(Group(
+        kind, tuple(_rule(rnd, len(kinds), ips)
+                    for _ in range(rnd.randint(3, 6))),
+        default_egress=rnd.random() < 0.75) for kind in kinds)
+    roles = list(ROLES)
+    rnd.shuffle(roles)
+    ports = []
+    for n, role in enumerate(roles):
+        chosen: tuple[int, ...] = ()
+        if role != 'off':
+            # The first filtered port is stateful: OVN's conntrack is then
+            # on for the network, as in nearly every real one.
+            stateful = not ports or rnd.random() < 0.6
+            pool = [i for i, g in enumerate(groups) if g.stateful == stateful]
+            chosen = tuple(sorted(rnd.sample(pool, rnd.randint(1, 2))))
+        ports.append(Port(role, None if role == 'nofixed' else ips[n],
+                          chosen))
+    return World(seed, groups, tuple(ports),
+                 (f'{rnd.choice(ips)}/32', '10.77.0.96/28'))
+
+
+def pairs_of(port: Port, mac: str, vrrp_mac: str) -> list[dict[str, str]]:
+    """The allowed address pairs of a role, as Neutron stores them."""
+    if port.role == 'vip':
+        return [{'ip_address': VIP, 'mac_address': mac}]
+    if port.role == 'vrrp':
+        return [{'ip_address': VRRP_IP, 'mac_address': vrrp_mac}]
+    if port.role == 'hostbits':
+        return [{'ip_address': HOST_BITS, 'mac_address': mac}]
+    if port.role == 'cidr':
+        return [{'ip_address': CIDR_PAIR, 'mac_address': mac}]
+    return []
+
+
+class Lab:
+    """One network and a port with a VM for each role, kept across worlds.
+
+    ``apply`` gives the ports a world's roles, groups and pairs (through
+    openstacksdk, the pairs as another client stores them); the groups of
+    the world before are deleted once no port uses them. ``close`` removes
+    everything.
+    """
+
+    def __init__(self, conn: openstack.connection.Connection,
+                 name: str) -> None:
+        self.conn, self.name = conn, name
+        self.group_ids: list[str] = []
+        self.ag_id = ''
+        self.ports: list[Any] = []
+        self.vms: list[packets.Vm] = []
+        self.seed = 0
+        self.net = conn.network.create_network(name=name)
+        try:
+            self.subnet = conn.network.create_subnet(
+                network_id=self.net.id, ip_version=4, cidr=CIDR, name=name,
+                enable_dhcp=False)
+            for n in range(len(ROLES)):
+                self.ports.append(conn.network.create_port(
+                    network_id=self.net.id, name=f'{name}-p{n}',
+                    fixed_ips=[{'subnet_id': self.subnet.id,
+                                'ip_address': f'10.77.0.{11 + n}'}],
+                    security_group_ids=[], is_port_security_enabled=False))
+            names = [f'{name}-{n}' for n in range(len(ROLES))]
+            with futures.ThreadPoolExecutor(3) as pool:
+                made = [pool.submit(packets.create_vm, port.id, vm_name)
+                        for port, vm_name in zip(self.ports, names)]
+            # Every VM that was made, before any failure is raised.
+            self.vms = [m.result() for m in made if not m.exception()]
+            for m in made:
+                m.result()
+            for vm in self.vms:
+                # No address in the VM: its kernel stays silent (no RST, no
+                # ICMP error, no ARP), so only the probes' frames travel.
+                vm.sh('ip', 'addr', 'flush', 'dev', vm.interface)
+        except BaseException:
+            self.close()
+            raise
+
+    def _groups(self, world: World) -> tuple[list[str], str]:
+        ag_id = self.conn.network.create_address_group(
+            name=f'{self.name}-{world.seed}',
+            addresses=list(world.address_group)).id
+        ids = []
+        for n, group in enumerate(world.groups):
+            sg = self.conn.network.create_security_group(
+                name=f'{self.name}-{world.seed}-g{n}',
+                stateful=group.stateful)
+            ids.append(sg.id)
+            if not group.default_egress:
+                for rule in list(sg.security_group_rules or []):
+                    self.conn.network.delete_security_group_rule(rule['id'])
+        for group, sg_id in zip(world.groups, ids):
+            bodies: list[dict[str, Any]] = []
+            for rule in group.rules:
+                body = rule.body(sg_id, ids, ag_id)
+                if body not in bodies:
+                    bodies.append(body)
+            # One bulk request per group; Neutron refuses a rule twice.
+            list(self.conn.network.create_security_group_rules(bodies))
+        return ids, ag_id
+
+    def apply(self, world: World) -> None:
+        """Give the ports the roles, groups and pairs of ``world``."""
+        old = (self.group_ids, self.ag_id)
+        self.group_ids, self.ag_id = self._groups(world)
+        self.seed = world.seed
+        for n, spec in enumerate(world.ports):
+            port = self.ports[n]
+            # Plain openstacksdk, as another client stores pairs: the host
+            # bits of HOST_BITS stay as sent.
+            self.ports[n] = self.conn.network.update_port(
+                port, fixed_ips=[] if spec.ip is None else [
+                    {'subnet_id': self.subnet.id, 'ip_address': spec.ip}],
+                is_port_security_enabled=spec.port_security,
+                security_group_ids=[self.group_ids[g] for g in spec.groups],
+                allowed_address_pairs=pairs_of(
+                    spec, port.mac_address, self.vrrp_mac(n)))
+        self._forget(*old)
+
+    def _forget(self, group_ids: list[str], ag_id: str) -> None:
+        for sg_id in group_ids:
+            self.conn.network.delete_security_group(sg_id,
+                                                    ignore_missing=True)
+        if ag_id:
+            self.conn.network.delete_address_group(ag_id,
+                                                   ignore_missing=True)
+
+    def vrrp_mac(self, n: int) -> str:
+        return f'00:00:5e:00:01:{(self.seed + n) % 250 + 1:02x}'
+
+    def close(self) -> None:
+        with futures.ThreadPoolExecutor(3) as pool:
+            list(pool.map(packets.delete_vm, self.vms))
+        for port in self.conn.network.ports(network_id=self.net.id):
+            self.conn.network.delete_port(port.id, ignore_missing=True)
+        self._forget(self.group_ids, self.ag_id)
+        self.conn.network.delete_network(self.net.id, ignore_missing=True)
