@@ -131,5 +131,8 @@ def fixes(result: _follow.Result, source: _flow.End,
                               result.backend, peers)
     ends = {_follow.SOURCE: source, _follow.DESTINATION: destination}
     for name, outcome in result.reply.blocking:
-        found += _reply(name, ends[name], outcome, result.flow, peers)
+        for item in _reply(name, ends[name], outcome, result.flow, peers):
+            # A port without groups blocks both ways: one change is enough.
+            if item['command'] not in (f['command'] for f in found):
+                found.append(item)
     return found

@@ -196,6 +196,10 @@ class MatrixPortSecurity(osc_portsec.MatrixPortSecurity, command.Lister):
             raise exceptions.CommandError(
                 'Give --network, --security-group or at least two ports.')
         refs = common.refs(parsed_args) if parsed_args.port else []
+        if len(refs) == 1:
+            raise exceptions.CommandError(
+                f'A matrix needs at least two ports; give more than '
+                f'{refs[0]}, or --network or --security-group.')
         with errors.boundary(errors.Subject(
                 parsed_args.network or parsed_args.security_group or '')):
             ports, whole = prepare.matrix_ports(

@@ -231,6 +231,7 @@ class Differential:
 
     def __init__(self, conn: openstack.connection.Connection,
                  shell: explain_dataplane.Shell, name: str) -> None:
+        # One thread runs reach through the shell, in order.
         self.shell = shell
         self.ovn = wire.Ovn()
         self.lab = worlds.Lab(conn, name)
@@ -323,17 +324,39 @@ class Differential:
             (probe.destination_ip, probe.source_ip), payload / raw, token)
         return arrived
 
-    def run(self, probe: Probe, rnd: random.Random) -> Record:
-        # reach runs while the frame travels: neither changes the other.
-        asked = self.pool.submit(self.shell.run, *probe.args(self.ids))
+    def _answer(self, probe: Probe) -> dict[str, Any]:
+        out = self.shell.run(*probe.args(self.ids))
+        assert out.strip(), f'reach failed: {self.shell.errors()}'
+        return dict(json.loads(out))
+
+    def truth(self, probe: Probe, rnd: random.Random
+              ) -> tuple[bool, str | None, bool | None]:
+        """(arrived, the end that dropped it, the reply arrived)."""
         sport = rnd.randint(32768, 60999)
         arrived, side = self.forward(probe, sport, wire.fresh())
-        out = asked.result()
-        assert out.strip(), f'reach failed: {self.shell.errors()}'
-        answer = json.loads(out)
+        replied = None
+        if arrived and probe.destination_ip not in BROADCASTS and (
+                probe.protocol in ('tcp', 'udp') or (
+                    probe.icmp and probe.icmp in ((8, 0), (13, 0)))):
+            replied = self.reply(probe, sport, wire.fresh())
+        return arrived, side, replied
+
+    def run(self, probes: list[Probe], rnd: random.Random) -> list[Record]:
+        """Every probe, reach's answer and the data plane's truth.
+
+        The answers come from one process while the frames travel: neither
+        changes what the other sees.
+        """
+        asked = [self.pool.submit(self._answer, p) for p in probes]
+        truths = [self.truth(p, rnd) for p in probes]
+        return [self.record(p, a.result(), *t)
+                for p, a, t in zip(probes, asked, truths)]
+
+    def record(self, probe: Probe, answer: dict[str, Any], arrived: bool,
+               side: str | None, replied: bool | None) -> Record:
         record = Record(probe, answer, arrived, side)
-        if arrived and answer['reply']['verdict'] is not None:
-            record.reply_arrived = self.reply(probe, sport, wire.fresh())
+        if answer['reply']['verdict'] is not None:
+            record.reply_arrived = replied
         dst_ids = [self.ids[probe.destination], self.ids[probe.source]]
         record.traced = [self.ovn.trace(command, port_id) for command,
                          port_id in zip(answer['trace'], dst_ids)]
@@ -362,7 +385,7 @@ def run(conn: openstack.connection.Connection,
             world = worlds.generate(seed)
             diff.apply(world)
             rnd = random.Random(seed)
-            records = [diff.run(p, rnd) for p in probes(world, count)]
+            records = diff.run(probes(world, count), rnd)
             found[seed] = (records, time.monotonic() - start)
     finally:
         diff.close()
