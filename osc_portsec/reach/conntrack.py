@@ -26,6 +26,8 @@ reply or an ICMP error that answers no connection is invalid.
 
 from __future__ import annotations
 
+import functools
+
 from osc_portsec.explain import backend as _backend
 from osc_portsec.explain import evaluate
 from osc_portsec.explain import facts as _facts
@@ -42,6 +44,8 @@ EPHEMERAL = (32768, 60999)
 # any ACL: neighbour discovery and multicast listener messages.
 _ND_MLD = frozenset({130, 131, 132, 133, 134, 135, 136, 143})
 UNFILTERED = (evaluate.PORT_SECURITY_DISABLED, evaluate.TRUSTED_PORT)
+# The replies of a packet: each the fields that differ, ((field, value),).
+Shapes = tuple[tuple[tuple[str, int], ...], ...]
 
 
 def invalid(packet: _packet.Packet) -> str | None:
@@ -109,22 +113,34 @@ def check(facts: _facts.Facts, packet: _packet.Packet,
         f'{why}.', considered=outcome.considered)
 
 
-def reply_shapes(packet: _packet.Packet) -> tuple[list[dict], str | None]:
-    """The replies of ``packet``'s connection, and why there is none.
+@functools.lru_cache(maxsize=256)
+def shapes(protocol: int | None, icmp_type: int | None,
+           icmp_code: int | None) -> tuple[Shapes, str | None]:
+    """The replies of a connection of this protocol, and why there is none.
 
-    Each reply is given as Packet fields; the reason is None but when the
-    list is empty.
+    Each reply is the fields that differ from the first packet, as
+    ``((field, value), ...)``; the reason is None but when there is none.
     TCP, UDP and SCTP replies go to the client's source port, any of the
     ephemeral range: both ends of it are judged. An ICMP request gets its
     reply type.
     """
-    if packet.protocol in _packet.PORT_PROTOCOLS:
-        return [{'port': p} for p in EPHEMERAL], None
-    if packet.protocol in ICMP_REPLIES:
-        reply = ICMP_REPLIES[packet.protocol].get(packet.icmp_type or -1)
-        if reply is None or packet.icmp_code:
-            return [], (f'{packet.protocol_name} type {packet.icmp_type} is '
-                        f'not a request: nothing answers it')
-        return [{'icmp_type': reply, 'icmp_code': 0}], None
-    return [], (f'protocol {packet.protocol_name} has no replies the tool '
-                f'follows (only TCP, UDP, SCTP and ICMP requests)')
+    name = _packet.PROTOCOL_NAMES.get(protocol or -1, str(protocol))
+    if protocol is None:
+        name = 'any'
+    if protocol in _packet.PORT_PROTOCOLS:
+        return tuple((('port', p),) for p in EPHEMERAL), None
+    if protocol in ICMP_REPLIES:
+        reply = ICMP_REPLIES[protocol].get(
+            -1 if icmp_type is None else icmp_type)
+        if reply is None or icmp_code:
+            return (), (f'{name} type {icmp_type} is not a request: '
+                        f'nothing answers it')
+        return ((('icmp_type', reply), ('icmp_code', 0)),), None
+    return (), (f'protocol {name} has no replies the tool follows (only '
+                f'TCP, UDP, SCTP and ICMP requests)')
+
+
+def reply_shapes(packet: _packet.Packet) -> tuple[list[dict], str | None]:
+    """:func:`shapes` of ``packet``, each reply as a dict of fields."""
+    found, why = shapes(packet.protocol, packet.icmp_type, packet.icmp_code)
+    return [dict(shape) for shape in found], why

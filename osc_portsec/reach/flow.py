@@ -19,6 +19,14 @@ from osc_portsec.explain import packet as _packet
 from osc_portsec import values
 
 BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff'
+# The packets of a flow: out of the source, into the destination, and the
+# reply out of the destination and into the source.
+OUT = 'out'
+IN = 'in'
+BACK_OUT = 'back_out'
+BACK_IN = 'back_in'
+# The fields of a reply that differ from the packet: ((field, value), ...).
+Shape = tuple[tuple[str, Any], ...]
 _VERSIONS = {4: _packet.IPV4, 6: _packet.IPV6}
 
 
@@ -62,30 +70,44 @@ class Flow:
     source_mac: str | None = None
     destination_mac: str | None = None
 
-    def _at(self, direction: str, local: str, remote: str,
-            mac: str | None, **reply: Any) -> _packet.Packet:
-        fields = dict(protocol=self.protocol, port=self.port,
-                      icmp_type=self.icmp_type, icmp_code=self.icmp_code)
-        fields.update(reply)
+    def packet(self, kind: str, shape: Shape = ()) -> _packet.Packet:
+        """The packet ``kind`` of the flow: OUT, IN, BACK_OUT or BACK_IN.
+
+        A reply's ``shape`` gives the fields that differ (its port, its
+        ICMP type and code).
+        """
+        direction, local, remote, mac = self.addresses(kind)
+        fields = dict(shape)
         return _packet.Packet(
-            direction=direction, ethertype=self.ethertype, remote_ip=remote,
-            local_ip=local, local_mac=mac, **fields)
+            direction, self.ethertype, self.protocol,
+            fields.get('port', self.port),
+            fields.get('icmp_type', self.icmp_type),
+            fields.get('icmp_code', self.icmp_code), remote, local, mac)
+
+    def addresses(self, kind: str) -> tuple[str, str, str, str | None]:
+        """(direction, local IP, remote IP, local MAC) of a packet kind."""
+        if kind == OUT:
+            return (_packet.EGRESS, self.source_ip, self.destination_ip,
+                    self.source_mac)
+        if kind == IN:
+            return (_packet.INGRESS, self.destination_ip, self.source_ip,
+                    None)
+        if kind == BACK_OUT:
+            return (_packet.EGRESS, self.destination_ip, self.source_ip,
+                    self.destination_mac)
+        return _packet.INGRESS, self.source_ip, self.destination_ip, None
 
     def out_of_source(self) -> _packet.Packet:
-        return self._at(_packet.EGRESS, self.source_ip,
-                        self.destination_ip, self.source_mac)
+        return self.packet(OUT)
 
     def into_destination(self) -> _packet.Packet:
-        return self._at(_packet.INGRESS, self.destination_ip,
-                        self.source_ip, None)
+        return self.packet(IN)
 
     def reply_out_of_destination(self, **shape: Any) -> _packet.Packet:
-        return self._at(_packet.EGRESS, self.destination_ip,
-                        self.source_ip, self.destination_mac, **shape)
+        return self.packet(BACK_OUT, tuple(shape.items()))
 
     def reply_into_source(self, **shape: Any) -> _packet.Packet:
-        return self._at(_packet.INGRESS, self.source_ip,
-                        self.destination_ip, None, **shape)
+        return self.packet(BACK_IN, tuple(shape.items()))
 
     @property
     def to_multicast_mac(self) -> bool:
@@ -96,6 +118,8 @@ class Flow:
     @property
     def broadcast(self) -> bool:
         """To a broadcast or multicast address: answers are no replies."""
+        if self.destination_mac is not None:
+            return self.to_multicast_mac
         ip = ipaddress.ip_address(self.destination_ip)
         return ip.is_multicast or self.destination_ip == '255.255.255.255'
 

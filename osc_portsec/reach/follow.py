@@ -12,10 +12,10 @@ not evaluated.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Callable
 
 from osc_portsec.explain import evaluate
-from osc_portsec.explain import packet as _packet
 from osc_portsec.reach import conntrack
 from osc_portsec.reach import flow as _flow
 from osc_portsec.reach import interim
@@ -28,14 +28,18 @@ REPLY = 'reply'
 # (which OVN does not track), or a reply.
 FIRST = 'first'
 MULTICAST = 'multicast'
-# A judge of one end: (end, packet, backend, FIRST/MULTICAST/REPLY).
-Judge = Callable[[_flow.End, _packet.Packet, str, str], evaluate.Outcome]
+# A judge of one end: (end, flow, which packet of the flow (flow.OUT, IN,
+# BACK_OUT, BACK_IN), reply shape, backend, FIRST/MULTICAST/REPLY).
+Judge = Callable[[_flow.End, _flow.Flow, str, _flow.Shape, str, str],
+                 evaluate.Outcome]
 
 
-def judge_end(end: _flow.End, packet: _packet.Packet, backend: str,
+def judge_end(end: _flow.End, flow: _flow.Flow, kind: str,
+              shape: _flow.Shape, backend: str,
               step: str = FIRST) -> evaluate.Outcome:
-    """The verdict at one port end, for a packet that is ``step``."""
+    """The verdict at one port end on one packet of ``flow``."""
     assert end.facts is not None
+    packet = flow.packet(kind, shape)
     outcome = interim.judge(end.facts, packet, backend)
     if step == REPLY:
         return outcome
@@ -47,14 +51,14 @@ def judge_end(end: _flow.End, packet: _packet.Packet, backend: str,
 class Reply:
     """Whether the reply comes back through both ends.
 
-    ``verdict`` is None when the packet has no reply; ``outcomes`` the
-    reply judged at each end that blocks it (for the fix).
+    ``verdict`` is None when the packet has no reply; ``blocking`` the
+    reply judged at each end that blocks it (for the fix), ``judged`` at
+    each port end (its first shape).
     """
 
     verdict: str | None
     reason: str
     blocking: tuple[tuple[str, evaluate.Outcome], ...] = ()
-    # The reply judged at each port end (its first shape), by end.
     judged: tuple[tuple[str, evaluate.Outcome], ...] = ()
 
 
@@ -68,7 +72,7 @@ class Result:
     destination: evaluate.Outcome | None
     reply: Reply
 
-    @property
+    @functools.cached_property
     def blocked_at(self) -> list[str]:
         sides = [(SOURCE, self.source), (DESTINATION, self.destination)]
         found = [name for name, outcome in sides
@@ -107,42 +111,55 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + '.'
 
 
-def reply(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
-          backend: str, judge: Judge = judge_end) -> Reply:
-    """Whether the answer to ``flow`` comes back through both ends."""
-    shapes, why_none = conntrack.reply_shapes(flow.out_of_source())
-    if flow.broadcast:
-        why_none = ('a broadcast or multicast packet has no reply: answers '
-                    'come from the receiver\'s own address, as new packets')
-    if why_none:
-        return Reply(None, _sentence(why_none))
-    blocking, said, judged = [], [], []
-    for name, end, packets in (
-            (DESTINATION, destination,
-             [flow.reply_out_of_destination(**s) for s in shapes]),
-            (SOURCE, source, [flow.reply_into_source(**s) for s in shapes])):
+Judged = tuple[tuple[str, _flow.End, tuple[evaluate.Outcome, ...]], ...]
+
+
+def reply_of(judged: Judged, backend: str) -> Reply:
+    """The reply from what each end decided about it (pure)."""
+    blocking, said, first = [], [], []
+    for name, end, outcomes in judged:
         if end.outside:
             said.append(f'the {name} is outside Neutron (not evaluated)')
             continue
-        outcomes = [judge(end, p, backend, REPLY) for p in packets]
-        judged.append((name, outcomes[0]))
-        dropped, why = _reply_at(outcomes, end, backend)
+        first.append((name, outcomes[0]))
+        dropped, why = _reply_at(list(outcomes), end, backend)
         said.append(f'at the {name}, {why}')
         if dropped is not None:
             blocking.append((name, dropped))
     verdict = evaluate.DROP if blocking else evaluate.PASS
     return Reply(verdict, _sentence('; '.join(said)), tuple(blocking),
-                 tuple(judged))
+                 tuple(first))
+
+
+def reply(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
+          backend: str, judge: Judge = judge_end,
+          made: Callable[[Judged, str], Reply] = reply_of) -> Reply:
+    """Whether the answer to ``flow`` comes back through both ends."""
+    shapes, why_none = conntrack.shapes(flow.protocol, flow.icmp_type,
+                                        flow.icmp_code)
+    if flow.broadcast:
+        why_none = ('a broadcast or multicast packet has no reply: answers '
+                    'come from the receiver\'s own address, as new packets')
+    if why_none:
+        return Reply(None, _sentence(why_none))
+    judged = tuple(
+        (name, end, () if end.outside else tuple(
+            judge(end, flow, kind, shape, backend, REPLY)
+            for shape in shapes))
+        for name, end, kind in ((DESTINATION, destination, _flow.BACK_OUT),
+                                (SOURCE, source, _flow.BACK_IN)))
+    return made(judged, backend)
 
 
 def follow(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
-           backend: str, judge: Judge = judge_end) -> Result:
+           backend: str, judge: Judge = judge_end,
+           made: Callable[[Judged, str], Reply] = reply_of) -> Result:
     """Judge ``flow`` at both ends and its reply, under ``backend``."""
     step = MULTICAST if flow.to_multicast_mac else FIRST
     return Result(
         backend, flow,
         None if source.outside else judge(
-            source, flow.out_of_source(), backend, step),
+            source, flow, _flow.OUT, (), backend, step),
         None if destination.outside else judge(
-            destination, flow.into_destination(), backend, step),
-        reply(source, destination, flow, backend, judge))
+            destination, flow, _flow.IN, (), backend, step),
+        reply(source, destination, flow, backend, judge, made))
