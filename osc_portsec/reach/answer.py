@@ -59,15 +59,20 @@ def _considered(outcome: evaluate.Outcome,
 
 
 def end(item: _flow.End, outcome: evaluate.Outcome | None, address: str,
-        long: bool = False) -> dict[str, Any]:
-    """One end of the answer: the port's verdict, or that it is outside."""
+        long: bool = False,
+        names: dict[str, str] | None = None) -> dict[str, Any]:
+    """One end of the answer: the port's verdict, or that it is outside.
+
+    ``names`` are the names of groups known beyond the port's own (a rule
+    may name the other end's group as its remote group).
+    """
     if outcome is None or item.facts is None:
         return {'outside': True, 'address': address, 'reason': (
             f'{address} is no port\'s fixed IP: an endpoint outside '
             f'Neutron\'s filtering (a host behind a router, the internet), '
             f'so only the other end is evaluated.')}
     port = item.facts.port
-    names = item.facts.group_names()
+    names = {**(names or {}), **item.facts.group_names()}
     body: dict[str, Any] = {
         'port': {'id': port.id, 'name': port.name,
                  'network_id': item.network_id},
@@ -174,11 +179,13 @@ def answer(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
     results = {name: _follow.follow(source, destination, flow, name)
                for name in _backend.BACKENDS}
     main = results[chosen]
+    names = {k: v for e in (source, destination) if e.facts is not None
+             for k, v in e.facts.group_names().items()}
     return Answer(
         verdict=main.verdict, blocked_at=main.blocked_at,
-        source=end(source, main.source, flow.source_ip, long),
+        source=end(source, main.source, flow.source_ip, long, names),
         destination=end(destination, main.destination, flow.destination_ip,
-                        long),
+                        long, names),
         reply={'verdict': main.reply.verdict, 'reason': main.reply.reason},
         fix=_fix.fixes(main, source, destination, peers),
         trace=_trace.commands(main, source, destination, admin),

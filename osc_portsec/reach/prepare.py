@@ -87,10 +87,14 @@ class Read:
 
 
 def _body(resource: Any) -> dict[str, Any]:
-    """The Neutron body of an SDK resource (a plain dict in tests)."""
-    if isinstance(resource, dict):
-        return resource
-    return dict(resource.to_dict(computed=False, original_names=True))
+    """The Neutron body of an SDK resource (a plain dict in tests).
+
+    An SDK resource is a dict too, keyed by the SDK's attribute names: its
+    Neutron names come from to_dict.
+    """
+    if hasattr(resource, 'to_dict'):
+        return dict(resource.to_dict(computed=False, original_names=True))
+    return dict(resource)
 
 
 def _peer(body: dict[str, Any]) -> _fix.Peer:

@@ -140,6 +140,24 @@ class TestReachPortSecurity(ReachTestCase):
         self.assertIn('[destination] openstack security group rule create',
                       values['fix'].human_readable())
 
+    def test_fix_names_the_other_ports_of_the_group(self):
+        other = fakes.make_port(
+            id=fakes.THIRD_ID, name='db-2', security_groups=self.ids('b')[:1],
+            fixed_ips=[{'subnet_id': fakes.SUBNET_ID,
+                        'ip_address': '10.0.0.7'}])
+        off = fakes.make_port(
+            id='4' * 8 + '-0000-4000-8000-000000000000', name='db-off',
+            security_groups=self.ids('b')[:1], port_security_enabled=False,
+            fixed_ips=[{'subnet_id': fakes.SUBNET_ID,
+                        'ip_address': '10.0.0.8'}])
+        self.find_ports(other, off)
+        values = self.run_cmd('web-1', 'db-1', '--protocol', 'udp',
+                              '--port', '53')
+        [fix] = values['fix'].machine_readable()
+        self.assertEqual([{'id': fakes.THIRD_ID, 'name': 'db-2'}],
+                         fix['also_opens'])
+        self.assertIn('also opens: db-2', values['fix'].human_readable())
+
     def test_outside_source(self):
         values = self.run_cmd('203.0.113.9', 'db-1', '--protocol', 'tcp',
                               '--port', '1001')
