@@ -238,6 +238,13 @@ class RulesColumn(cliff_columns.FormattableColumn[Any]):
         return list(self._value or [])
 
 
+class SidesColumn(format_columns.ListColumn):
+    """Where a packet is blocked, in the order it meets them."""
+
+    def human_readable(self) -> str:
+        return ', '.join(str(v) for v in self._value or [])
+
+
 class BackendColumn(cliff_columns.FormattableColumn[Any]):
     """The back end whose semantics decided, and how it was chosen."""
 
@@ -296,7 +303,7 @@ COLUMNS = {c.name: c for c in (
     Column('ip_address', 'ip_address'),
     # reach and matrix
     Column('verdict'),
-    Column('blocked_at', None, format_columns.ListColumn),
+    Column('blocked_at', None, SidesColumn),
     Column('source', None, EndColumn),
     Column('destination', None, EndColumn),
     Column('reply', None, ReplyColumn),

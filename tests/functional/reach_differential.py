@@ -27,110 +27,15 @@ from tests.functional import packets
 from tests.functional import reach_wire as wire
 from tests.functional import reach_world as worlds
 
-BROADCASTS = ('255.255.255.255', worlds.SUBNET_BROADCAST)
+BROADCASTS = worlds.BROADCASTS
 ICMP_REPLY = {8: 0, 13: 14}
-
-
-@dataclasses.dataclass(frozen=True)
-class Probe:
-    source: int
-    destination: int
-    protocol: str
-    port: int | None
-    icmp: tuple[int, int] | None
-    source_ip: str
-    destination_ip: str
-
-    def args(self, ids: list[str]) -> list[str]:
-        found = ['port', 'security', 'reach', ids[self.source],
-                 ids[self.destination], '--protocol', self.protocol,
-                 '--source-ip', self.source_ip,
-                 '--destination-ip', self.destination_ip,
-                 '--backend', 'ovn', '-f', 'json']
-        if self.port is not None:
-            found += ['--port', str(self.port)]
-        if self.icmp is not None:
-            found += ['--icmp-type', str(self.icmp[0]),
-                      '--icmp-code', str(self.icmp[1])]
-        return found
-
-
-def _source_ip(rnd: random.Random, port: worlds.Port) -> str:
-    spoofed = f'10.77.0.{rnd.randint(200, 250)}'
-    if port.ip is None:
-        return spoofed
-    own = {'vip': worlds.VIP, 'vrrp': worlds.VRRP_IP,
-           'hostbits': rnd.choice(('10.77.0.130', '10.77.0.131')),
-           'cidr': f'10.77.0.{rnd.randint(64, 79)}'}.get(port.role)
-    draw = rnd.random()
-    if own and draw < 0.2:
-        return own
-    return spoofed if draw > 0.92 else port.ip
-
-
-def _destination_ip(rnd: random.Random, port: worlds.Port) -> str:
-    draw = rnd.random()
-    if draw < 0.06:
-        return rnd.choice(BROADCASTS)
-    if port.ip is None or draw > 0.95:
-        return f'10.77.0.{rnd.randint(200, 250)}'
-    own = {'vip': worlds.VIP, 'vrrp': worlds.VRRP_IP,
-           'hostbits': rnd.choice(('10.77.0.130', '10.77.0.133')),
-           'cidr': f'10.77.0.{rnd.randint(64, 79)}'}.get(port.role)
-    return own if own and draw < 0.25 else port.ip
-
-
-def _aimed(rnd: random.Random, world: worlds.World,
-           destination: int) -> worlds.Rule | None:
-    """An ingress rule of the destination's groups, for a probe to meet."""
-    rules = [r for g in world.ports[destination].groups
-             for r in world.groups[g].rules if r.direction == 'ingress'
-             and r.protocol is not None]
-    return rnd.choice(rules) if rules and rnd.random() < 0.6 else None
-
-
-def _shape(rnd: random.Random, world: worlds.World, destination: int
-           ) -> tuple[str, int | None, tuple[int, int] | None]:
-    """(protocol, port, ICMP type and code) of a probe."""
-    aimed = _aimed(rnd, world, destination)
-    protocol = aimed.protocol if aimed else rnd.choice(
-        ('tcp', 'tcp', 'udp', 'udp', 'icmp', 'icmp', 'icmp', '112', '47'))
-    assert protocol is not None
-    if protocol in ('tcp', 'udp'):
-        low, high = (aimed.ports if aimed and aimed.ports else
-                     (rnd.choice(worlds.DESTINATION_PORTS),) * 2)
-        return protocol, rnd.randint(low, high), None
-    if protocol == 'icmp':
-        icmp = rnd.choice(worlds.ICMP_PROBES)
-        if aimed and aimed.icmp and rnd.random() < 0.7:
-            icmp = (aimed.icmp[0], aimed.icmp[1] or 0)
-        return protocol, None, icmp
-    return protocol, None, None
-
-
-def probes(world: worlds.World, count: int) -> list[Probe]:
-    """``count`` random probes between the world's ports.
-
-    Most are aimed at one of the destination's ingress rules (its
-    protocol, a port in its range, its ICMP type), so that many pass.
-    """
-    rnd = random.Random(world.seed * 7919 + count)
-    found = []
-    for _ in range(count):
-        source, destination = rnd.sample(range(len(world.ports)), 2)
-        protocol, port, icmp = _shape(rnd, world, destination)
-        found.append(Probe(
-            source, destination, protocol, port, icmp,
-            _source_ip(rnd, world.ports[source]),
-            _destination_ip(rnd, world.ports[destination])))
-    return found
 
 
 @dataclasses.dataclass
 class Record:
     """One probe: what reach said, what the data plane did."""
 
-    probe: Probe
+    probe: worlds.Probe
     answer: dict[str, Any]
     arrived: bool
     dropped_at: str | None
@@ -253,7 +158,7 @@ class Differential:
         self.world = world
         self.ovn.sync()
 
-    def macs(self, probe: Probe) -> tuple[str, str]:
+    def macs(self, probe: worlds.Probe) -> tuple[str, str]:
         """The frame's MACs, as reach's documented convention has them."""
         assert self.world is not None
         roles = [p.role for p in self.world.ports]
@@ -269,7 +174,7 @@ class Differential:
             dst = self.lab.vrrp_mac(probe.destination)
         return src, dst
 
-    def _send(self, probe: Probe, ends: tuple[int, int], macs: tuple,
+    def _send(self, probe: worlds.Probe, ends: tuple[int, int], macs: tuple,
               ips: tuple, payload: Any, token: bytes
               ) -> tuple[bool, str | None]:
         keys = {'source': self.keys[self.ids[ends[0]]],
@@ -292,7 +197,7 @@ class Differential:
         return False, ('source' if 'source' in sides else
                        sides[0] if sides else None)
 
-    def forward(self, probe: Probe, sport: int, token: bytes
+    def forward(self, probe: worlds.Probe, sport: int, token: bytes
                 ) -> tuple[bool, str | None]:
         self.ovn.flush([self.zones[i] for i in (
             self.ids[probe.source], self.ids[probe.destination])
@@ -304,7 +209,7 @@ class Differential:
                           (probe.source_ip, probe.destination_ip), payload,
                           token)
 
-    def reply(self, probe: Probe, sport: int, token: bytes) -> bool:
+    def reply(self, probe: worlds.Probe, sport: int, token: bytes) -> bool:
         from scapy.layers import inet
         from scapy import packet as scapy_packet
 
@@ -324,12 +229,12 @@ class Differential:
             (probe.destination_ip, probe.source_ip), payload / raw, token)
         return arrived
 
-    def _answer(self, probe: Probe) -> dict[str, Any]:
+    def _answer(self, probe: worlds.Probe) -> dict[str, Any]:
         out = self.shell.run(*probe.args(self.ids))
         assert out.strip(), f'reach failed: {self.shell.errors()}'
         return dict(json.loads(out))
 
-    def truth(self, probe: Probe, rnd: random.Random
+    def truth(self, probe: worlds.Probe, rnd: random.Random
               ) -> tuple[bool, str | None, bool | None]:
         """(arrived, the end that dropped it, the reply arrived)."""
         sport = rnd.randint(32768, 60999)
@@ -341,7 +246,8 @@ class Differential:
             replied = self.reply(probe, sport, wire.fresh())
         return arrived, side, replied
 
-    def run(self, probes: list[Probe], rnd: random.Random) -> list[Record]:
+    def run(self, probes: list[worlds.Probe],
+            rnd: random.Random) -> list[Record]:
         """Every probe, reach's answer and the data plane's truth.
 
         The answers come from one process while the frames travel: neither
@@ -352,8 +258,9 @@ class Differential:
         return [self.record(p, a.result(), *t)
                 for p, a, t in zip(probes, asked, truths)]
 
-    def record(self, probe: Probe, answer: dict[str, Any], arrived: bool,
-               side: str | None, replied: bool | None) -> Record:
+    def record(self, probe: worlds.Probe, answer: dict[str, Any],
+               arrived: bool, side: str | None,
+               replied: bool | None) -> Record:
         record = Record(probe, answer, arrived, side)
         if answer['reply']['verdict'] is not None:
             record.reply_arrived = replied
@@ -385,7 +292,7 @@ def run(conn: openstack.connection.Connection,
             world = worlds.generate(seed)
             diff.apply(world)
             rnd = random.Random(seed)
-            records = diff.run(probes(world, count), rnd)
+            records = diff.run(worlds.probes(world, count), rnd)
             found[seed] = (records, time.monotonic() - start)
     finally:
         diff.close()

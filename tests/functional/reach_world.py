@@ -43,6 +43,7 @@ DESTINATION_PORTS = (22, 53, 80, 443, 5005, 1500, 40000)
 # (type, code) of probes: mostly requests, and what conntrack refuses.
 ICMP_PROBES = ((8, 0), (8, 0), (8, 0), (0, 0), (3, 3), (11, 0), (13, 0),
                (8, 1))
+BROADCASTS = ('255.255.255.255', SUBNET_BROADCAST)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -255,3 +256,98 @@ class Lab:
             self.conn.network.delete_port(port.id, ignore_missing=True)
         self._forget(self.group_ids, self.ag_id)
         self.conn.network.delete_network(self.net.id, ignore_missing=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Probe:
+    source: int
+    destination: int
+    protocol: str
+    port: int | None
+    icmp: tuple[int, int] | None
+    source_ip: str
+    destination_ip: str
+
+    def args(self, ids: list[str]) -> list[str]:
+        found = ['port', 'security', 'reach', ids[self.source],
+                 ids[self.destination], '--protocol', self.protocol,
+                 '--source-ip', self.source_ip,
+                 '--destination-ip', self.destination_ip,
+                 '--backend', 'ovn', '-f', 'json']
+        if self.port is not None:
+            found += ['--port', str(self.port)]
+        if self.icmp is not None:
+            found += ['--icmp-type', str(self.icmp[0]),
+                      '--icmp-code', str(self.icmp[1])]
+        return found
+
+
+def _source_ip(rnd: random.Random, port: Port) -> str:
+    spoofed = f'10.77.0.{rnd.randint(200, 250)}'
+    if port.ip is None:
+        return spoofed
+    own = {'vip': VIP, 'vrrp': VRRP_IP,
+           'hostbits': rnd.choice(('10.77.0.130', '10.77.0.131')),
+           'cidr': f'10.77.0.{rnd.randint(64, 79)}'}.get(port.role)
+    draw = rnd.random()
+    if own and draw < 0.2:
+        return own
+    return spoofed if draw > 0.92 else port.ip
+
+
+def _destination_ip(rnd: random.Random, port: Port) -> str:
+    draw = rnd.random()
+    if draw < 0.06:
+        return rnd.choice(BROADCASTS)
+    if port.ip is None or draw > 0.95:
+        return f'10.77.0.{rnd.randint(200, 250)}'
+    own = {'vip': VIP, 'vrrp': VRRP_IP,
+           'hostbits': rnd.choice(('10.77.0.130', '10.77.0.133')),
+           'cidr': f'10.77.0.{rnd.randint(64, 79)}'}.get(port.role)
+    return own if own and draw < 0.25 else port.ip
+
+
+def _aimed(rnd: random.Random, world: World,
+           destination: int) -> Rule | None:
+    """An ingress rule of the destination's groups, for a probe to meet."""
+    rules = [r for g in world.ports[destination].groups
+             for r in world.groups[g].rules if r.direction == 'ingress'
+             and r.protocol is not None]
+    return rnd.choice(rules) if rules and rnd.random() < 0.6 else None
+
+
+def _shape(rnd: random.Random, world: World, destination: int
+           ) -> tuple[str, int | None, tuple[int, int] | None]:
+    """(protocol, port, ICMP type and code) of a probe."""
+    aimed = _aimed(rnd, world, destination)
+    protocol = aimed.protocol if aimed else rnd.choice(
+        ('tcp', 'tcp', 'udp', 'udp', 'icmp', 'icmp', 'icmp', '112', '47'))
+    assert protocol is not None
+    if protocol in ('tcp', 'udp'):
+        low, high = (aimed.ports if aimed and aimed.ports else
+                     (rnd.choice(DESTINATION_PORTS),) * 2)
+        return protocol, rnd.randint(low, high), None
+    if protocol == 'icmp':
+        icmp = rnd.choice(ICMP_PROBES)
+        if aimed and aimed.icmp and rnd.random() < 0.7:
+            icmp = (aimed.icmp[0], aimed.icmp[1] or 0)
+        return protocol, None, icmp
+    return protocol, None, None
+
+
+def probes(world: World, count: int) -> list[Probe]:
+    """``count`` random probes between the world's ports.
+
+    Most are aimed at one of the destination's ingress rules (its
+    protocol, a port in its range, its ICMP type), so that many pass.
+    """
+    rnd = random.Random(world.seed * 7919 + count)
+    found = []
+    for _ in range(count):
+        source, destination = rnd.sample(range(len(world.ports)), 2)
+        protocol, port, icmp = _shape(rnd, world, destination)
+        found.append(Probe(
+            source, destination, protocol, port, icmp,
+            _source_ip(rnd, world.ports[source]),
+            _destination_ip(rnd, world.ports[destination])))
+    return found

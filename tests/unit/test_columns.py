@@ -160,7 +160,7 @@ class TestDeclarations(base.TestCase):
              'disable_would_remove': columns.DisableColumn,
              'changes': columns.LinesColumn,
              'changed': columns.ChangedColumn,
-             'blocked_at': format_columns.ListColumn,
+             'blocked_at': columns.SidesColumn,
              'source': columns.EndColumn,
              'destination': columns.EndColumn,
              'reply': columns.ReplyColumn,
