@@ -141,8 +141,8 @@ def _pair_address(port: _facts.Port, ip: str) -> str | None:
     return None
 
 
-def notes(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
-          results: Iterable[_follow.Result]) -> list[str]:
+def notes(source: _flow.End, destination: _flow.End,
+          flow: _flow.Flow) -> list[str]:
     """What the answer assumes or leaves out, in sentences."""
     said = []
     if (not source.outside and not destination.outside
@@ -192,4 +192,4 @@ def answer(source: _flow.End, destination: _flow.End, flow: _flow.Flow,
         backend={'name': chosen, 'chosen_by': how},
         differences=differences(results, chosen),
         packet=flow.to_dict(),
-        notes=notes(source, destination, flow, results.values()))
+        notes=notes(source, destination, flow))

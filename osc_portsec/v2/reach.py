@@ -165,7 +165,7 @@ class MatrixPortSecurity(osc_portsec.MatrixPortSecurity, command.Lister):
         which.add_argument(
             '--network', metavar='<network>',
             help='Every port of this network (name or ID) but Neutron\'s '
-                 'own (network:*)')
+                 'own (DHCP, router interfaces)')
         which.add_argument(
             '--security-group', metavar='<group>',
             help='Every port in this security group (name or ID)')

@@ -306,3 +306,23 @@ def test_matrix_of_a_network_a_group_and_ports(cli, api, groups, make_port):
         assert json.dumps(listed)
     finally:
         api.delete_network(net['id'])
+
+
+def test_back_ends_that_differ(cli, groups, make_port):
+    peers = groups('reach-diff')
+    rule(cli, peers, '--egress')
+    rule(cli, peers, '--ingress', '--protocol', 'vrrp', '--remote-group',
+         peers['id'])
+    a = make_port('--security-group', peers['id'],
+                  '--allowed-address', 'ip-address=10.50.0.231')
+    b = make_port('--security-group', peers['id'])
+    got = reach(cli, a['id'], b['id'], '--protocol', 'vrrp', '--source-ip',
+                '10.50.0.231')
+    # OVN's address set of the group holds fixed IPs only; the agents'
+    # firewalls also take pair addresses.
+    assert ('drop', ['destination']) == (got['verdict'], got['blocked_at'])
+    assert [('openvswitch', 'pass', []), ('iptables_hybrid', 'pass', [])] \
+        == [(d['backend'], d['verdict'], d['blocked_at'])
+            for d in got['differences']]
+    assert any('10.50.0.231' in n and 'allowed address pair' in n
+               for n in got['notes'])

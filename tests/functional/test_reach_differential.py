@@ -60,7 +60,8 @@ def test_reach_agrees_with_the_data_plane(conn, shell) -> None:
         total += got['probes']
         lines.append(
             f'seed {seed}: {got["agree"]} of {got["probes"]} agree '
-            f'({got["arrived"]} arrived), {got["known"]} by a known class; '
+            f'({got["arrived"]} arrived, {got["retried"]} sent again), '
+            f'{got["known"]} by a known class; '
             f'blocked_at {got["blocked_at"][1]}/{got["blocked_at"][0]}, '
             f'reply {got["reply"][1]}/{got["reply"][0]}, '
             f'trace {got["trace"][1]}/{got["trace"][0]}; {took:.0f} s')

@@ -214,3 +214,58 @@ class TestUnavailable(base.TestCase):
             'on this cloud', column.human_readable())
         self.assertEqual({'unavailable': 'port-security'},
                          column.machine_readable())
+
+
+class TestReachColumns(base.TestCase):
+    """The columns of reach and matrix, as a person reads them."""
+
+    PORT = {'id': 'p1', 'name': 'web-1', 'network_id': 'n1'}
+
+    def test_ends(self):
+        end = columns.EndColumn({
+            'port': self.PORT, 'address': '10.0.0.5', 'verdict': 'drop',
+            'decided_by': 'conntrack', 'rule': None, 'reason': 'Why.'})
+        self.assertEqual('web-1 (10.0.0.5): drop (conntrack)\nWhy.',
+                         end.human_readable())
+        outside = columns.EndColumn({'outside': True,
+                                     'address': '203.0.113.9'})
+        self.assertEqual('203.0.113.9: outside Neutron, not evaluated',
+                         outside.human_readable())
+        label = columns.EndColumn({'id': 'p2', 'name': ''})
+        self.assertEqual('p2', label.human_readable())
+        self.assertEqual({'id': 'p2', 'name': ''}, label.machine_readable())
+
+    def test_fix_reply_sides_and_differences(self):
+        fix = columns.FixColumn([
+            {'command': 'openstack x', 'side': 'destination',
+             'also_opens': [{'id': 'p3', 'name': 'db-2'},
+                            {'id': 'p4', 'name': ''}]},
+            'openstack port security enable p1'])
+        self.assertEqual('[destination] openstack x\n  also opens: db-2, '
+                         'p4\nopenstack port security enable p1',
+                         fix.human_readable())
+        self.assertEqual('none: No reply.', columns.ReplyColumn(
+            {'verdict': None, 'reason': 'No reply.'}).human_readable())
+        self.assertEqual('source, destination', columns.SidesColumn(
+            ['source', 'destination']).human_readable())
+        diffs = columns.DifferencesColumn([
+            {'backend': 'openvswitch', 'verdict': 'pass', 'blocked_at': [],
+             'decided_by': 'pass', 'why': 'Allowed.'}])
+        self.assertEqual('openvswitch: pass (pass): Allowed.',
+                         diffs.human_readable())
+        self.assertEqual('none: every back end agrees',
+                         columns.DifferencesColumn([]).human_readable())
+
+    def test_matrix_rules(self):
+        rules = columns.RulesColumn([
+            {'side': 'source', 'decided_by': 'security_group_rule',
+             'id': 'r1', 'security_group_id': 'sg1',
+             'security_group_name': 'web', 'rule': 'egress IPv4 any to any'},
+            {'side': 'destination', 'decided_by': 'no_matching_rule'},
+            {'side': 'reply', 'at': 'destination',
+             'decided_by': 'no_matching_rule'}])
+        self.assertEqual(
+            'source: egress IPv4 any to any [web]\n'
+            'destination: no_matching_rule\n'
+            'reply: no_matching_rule at the destination',
+            rules.human_readable())
