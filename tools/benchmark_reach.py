@@ -11,6 +11,7 @@ Prints reStructuredText tables.
 
     .venv/bin/python tools/benchmark_reach.py [--runs 5] [--no-cloud]
         [--seeds 1,2,...] [--probes 300] [--no-differential]
+        [--no-requests] [--no-evaluation]
 """
 
 from __future__ import annotations
@@ -240,18 +241,24 @@ def main() -> int:
     parser.add_argument('--no-cloud', action='store_true',
                         help='Only the evaluation time')
     parser.add_argument('--no-differential', action='store_true')
+    parser.add_argument('--no-requests', action='store_true',
+                        help='Leave out the requests (the differential '
+                             'alone with --no-evaluation)')
+    parser.add_argument('--no-evaluation', action='store_true')
     parser.add_argument('--seeds', default='1,2,3,4,5,6,7,8,9,10')
     parser.add_argument('--probes', type=int, default=300,
                         help='Probes per seed')
     args = parser.parse_args()
     print(f'{platform.machine()}, {os.cpu_count()} CPUs, load '
           f'{os.getloadavg()[0]:.1f}; {datetime.date.today()}\n')
-    print(evaluation(args.runs))
+    if not args.no_evaluation:
+        print(evaluation(args.runs))
     if args.no_cloud:
         return 0
-    with tempfile.TemporaryDirectory() as workdir:
-        print()
-        print(requests(benchmark.Cloud(workdir, OPENSTACK)))
+    if not args.no_requests:
+        with tempfile.TemporaryDirectory() as workdir:
+            print()
+            print(requests(benchmark.Cloud(workdir, OPENSTACK)))
     if args.no_differential:
         return 0
     print()

@@ -56,6 +56,16 @@ class Rule:
     remote_group: int | None = None
     address_group: bool = False
 
+    @property
+    def key(self) -> tuple:
+        """What Neutron compares to refuse a rule twice (409).
+
+        A prefix of 0.0.0.0/0 is no prefix.
+        """
+        prefix = None if self.prefix == '0.0.0.0/0' else self.prefix
+        return (self.direction, self.protocol, self.ports, self.icmp, prefix,
+                self.remote_group, self.address_group)
+
     def body(self, group_id: str, group_ids: list[str],
              ag_id: str) -> dict[str, Any]:
         low, high = self.ports or self.icmp or (None, None)
@@ -114,15 +124,28 @@ def _rule(rnd: random.Random, groups: int, ips: list[str]) -> Rule:
                 ports, icmp, prefix, remote, draw >= 0.9)
 
 
+# Neutron's default egress rule of a new group (IPv4, any, anywhere).
+DEFAULT_EGRESS = Rule('egress').key
+
+
+def _group(rnd: random.Random, stateful: bool, groups: int,
+           ips: list[str]) -> Group:
+    """A group of 3 to 6 random rules, none the same twice."""
+    default = rnd.random() < 0.75
+    found: dict[tuple, Rule] = {}
+    for _ in range(rnd.randint(3, 6)):
+        rule = _rule(rnd, groups, ips)
+        if not (default and rule.key == DEFAULT_EGRESS):
+            found.setdefault(rule.key, rule)
+    return Group(stateful, tuple(found.values()), default_egress=default)
+
+
 def generate(seed: int) -> World:
     """The world of ``seed``: groups, rules and ports."""
     rnd = random.Random(seed)
     ips = [f'10.77.0.{11 + n}' for n in range(len(ROLES))]
     kinds = [True, True, False, False]
-    groups = tuple(Group(
-        kind, tuple(_rule(rnd, len(kinds), ips)
-                    for _ in range(rnd.randint(3, 6))),
-        default_egress=rnd.random() < 0.75) for kind in kinds)
+    groups = tuple(_group(rnd, kind, len(kinds), ips) for kind in kinds)
     roles = list(ROLES)
     rnd.shuffle(roles)
     ports = []
@@ -201,7 +224,15 @@ class Lab:
         ag_id = self.conn.network.create_address_group(
             name=f'{self.name}-{world.seed}',
             addresses=list(world.address_group)).id
-        ids = []
+        ids: list[str] = []
+        try:
+            self._make_groups(world, ids, ag_id)
+        except BaseException:
+            self._forget(ids, ag_id)
+            raise
+        return ids, ag_id
+
+    def _make_groups(self, world: World, ids: list[str], ag_id: str) -> None:
         for n, group in enumerate(world.groups):
             sg = self.conn.network.create_security_group(
                 name=f'{self.name}-{world.seed}-g{n}',
@@ -211,14 +242,9 @@ class Lab:
                 for rule in list(sg.security_group_rules or []):
                     self.conn.network.delete_security_group_rule(rule['id'])
         for group, sg_id in zip(world.groups, ids):
-            bodies: list[dict[str, Any]] = []
-            for rule in group.rules:
-                body = rule.body(sg_id, ids, ag_id)
-                if body not in bodies:
-                    bodies.append(body)
-            # One bulk request per group; Neutron refuses a rule twice.
-            list(self.conn.network.create_security_group_rules(bodies))
-        return ids, ag_id
+            # One bulk request per group (its rules are all different).
+            list(self.conn.network.create_security_group_rules(
+                [rule.body(sg_id, ids, ag_id) for rule in group.rules]))
 
     def apply(self, world: World) -> None:
         """Give the ports the roles, groups and pairs of ``world``."""
