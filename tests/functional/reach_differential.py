@@ -76,8 +76,8 @@ def _in_cidr_pair(ip: str) -> bool:
 # differential fails on any other.
 KNOWN = (
     ('subnet broadcast: OVN delivers a frame to the broadcast MAC to every '
-     'port, and explain\'s evaluator (so reach) does not know the subnet '
-     'broadcast address yet', 'per-port class for explain',
+     'port whatever its IP; explain\'s evaluator (so reach) does not know '
+     'the subnet\'s broadcast address yet', 'per-port class for explain',
      lambda r: r.probe.destination_ip == worlds.SUBNET_BROADCAST),
     ('ovn-trace 23.03 check_in/out_port_sec drops an address inside a '
      'CIDR pair that the data plane lets through', 'ovn-trace',
