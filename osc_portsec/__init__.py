@@ -190,3 +190,19 @@ class RestorePortSecurityVip(_Deferred):
         'VRRP rule and the pair on every member'
     )
     _module = 'vip'
+
+
+class ReachPortSecurity(_Deferred):
+    _description = (
+        'Say whether a packet from one port (or address) reaches another, '
+        'across both ends and back, and what a fix would also open'
+    )
+    _module = 'reach'
+
+
+class MatrixPortSecurity(_Deferred):
+    _description = (
+        'Say, for every ordered pair of a set of ports, whether a packet '
+        'reaches the other port'
+    )
+    _module = 'reach'
