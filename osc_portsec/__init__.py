@@ -209,3 +209,19 @@ class AdoptPortSecurityVip(_Deferred):
         'passes: record it, reserve its address when no port does'
     )
     _module = 'vip'
+
+
+class ReachPortSecurity(_Deferred):
+    _description = (
+        'Say whether a packet from one port (or address) reaches another, '
+        'across both ends and back, and what a fix would also open'
+    )
+    _module = 'reach'
+
+
+class MatrixPortSecurity(_Deferred):
+    _description = (
+        'Say, for every ordered pair of a set of ports, whether a packet '
+        'reaches the other port'
+    )
+    _module = 'reach'

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from cliff import columns as cliff_columns
 
+from osc_portsec import answers
 from osc_portsec import formats
 
 
@@ -53,18 +54,24 @@ COLUMNS = {c.name: c for c in (
     Column('changes', None, formats.Lines),
     Column('changed', None, formats.Changed),
     Column('ip_address', 'ip_address'),
-    # explain
+    # explain, reach and matrix
     Column('verdict'),
     Column('decided_by'),
-    Column('rule', None, formats.Rule),
+    Column('rule', None, answers.Rule),
     Column('reason'),
-    Column('fix', None, formats.Lines),
-    Column('backend', None, formats.Backend),
-    Column('differences', None, formats.Differences),
+    Column('fix', None, answers.Fixes),
+    Column('backend', None, answers.Backend),
+    Column('differences', None, answers.Differences),
     Column('replies'),
-    Column('port', None, formats.Port),
-    Column('packet', None, formats.Packet),
-    Column('considered', None, formats.Considered),
+    Column('port', None, answers.Port),
+    Column('packet', None, answers.Packet),
+    Column('considered', None, answers.Considered),
+    Column('blocked_at', None, answers.Sides),
+    Column('source', None, answers.End),
+    Column('destination', None, answers.End),
+    Column('reply', None, answers.Reply),
+    Column('trace', None, formats.Lines),
+    Column('notes', None, formats.Lines),
     # vip
     Column('subnet_id'),
     Column('members', None, formats.Members),
@@ -138,6 +145,10 @@ CHANGES = View(table=('id', 'name', 'result', 'changes'),
 EXPLAIN = View(('verdict', 'decided_by', 'rule', 'reason', 'fix', 'backend',
                 'differences', 'replies', 'port', 'packet'),
                long_table=('considered',))
+REACH = View(('verdict', 'blocked_at', 'source', 'destination', 'reply',
+              'fix', 'trace', 'backend', 'differences', 'packet', 'notes'))
+MATRIX = View(('source', 'destination', 'verdict', 'blocked_at', 'rule'),
+              long_table=('reply', 'backend'))
 VIP_SHOW = View(('id', 'name', 'ip_address', 'network_id', 'subnet_id',
                  'status', 'members', 'vrrp_rules', 'created_rule_id',
                  'held_by', 'findings'))

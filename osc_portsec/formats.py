@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from cliff import columns as cliff_columns
 
 
-def _lines(items: Iterable[Any]) -> str:
+def lines(items: Iterable[Any]) -> str:
     return '\n'.join(str(i) for i in items)
 
 
@@ -47,7 +47,7 @@ class _Structured(Plain):
         return self.words(self._value)
 
     def words(self, value: Any) -> str:
-        return _lines(value)
+        return lines(value)
 
 
 class PortSecurity(Plain):
@@ -98,7 +98,7 @@ class Groups(_Structured):
     extension = 'security-group'
 
     def words(self, value: Any) -> str:
-        return _lines(group_label(g) for g in value)
+        return lines(group_label(g) for g in value)
 
 
 class Pairs(_Structured):
@@ -107,7 +107,7 @@ class Pairs(_Structured):
     extension = 'allowed-address-pairs'
 
     def words(self, value: Any) -> str:
-        return _lines(pair_label(p) for p in value)
+        return lines(pair_label(p) for p in value)
 
 
 class Count(_Structured):
@@ -126,16 +126,16 @@ class FixedIps(_Structured):
     """
 
     def words(self, value: Any) -> str:
-        return _lines(f"{ip.get('ip_address')} (subnet {ip.get('subnet_id')})"
-                      for ip in value)
+        return lines(f"{ip.get('ip_address')} (subnet {ip.get('subnet_id')})"
+                     for ip in value)
 
 
 class Dict(_Structured):
     """A flat dict: ``key: value`` a line."""
 
     def words(self, value: Any) -> str:
-        return _lines(f'{k}: {"" if v is None else v}'
-                      for k, v in value.items())
+        return lines(f'{k}: {"" if v is None else v}'
+                     for k, v in value.items())
 
 
 # What a plain disable is refused with, in words (the Neutron error type
@@ -207,101 +207,6 @@ class Changed(Plain):
         return '\n'.join(parts) or 'nothing'
 
 
-# explain and reach
-
-
-class Rule(Plain):
-    """The deciding rule: the rule in words, then its ID and group."""
-
-    def human_readable(self) -> str:
-        if not self._value:
-            return ''
-        rule = self._value
-        group = rule['security_group_name'] or rule['security_group_id']
-        return (f"{rule['rule']}\n(rule {rule['id']} of group {group})")
-
-
-_BACKENDS = {'ovn': 'OVN', 'openvswitch': 'the openvswitch firewall',
-             'iptables_hybrid': 'the iptables_hybrid firewall'}
-
-
-class Backend(Plain):
-    """The back end whose semantics decided, and why that one."""
-
-    def human_readable(self) -> str:
-        value = self._value or {}
-        name = _BACKENDS.get(str(value.get('name')), value.get('name'))
-        how = str(value.get('chosen_by') or '')
-        if how == '--backend':
-            return f'{name}, as asked with --backend'
-        if how.startswith('binding:'):
-            return f"{name}, as the port's binding shows ({how})"
-        return f'{name}: {how}'
-
-
-class Differences(Plain):
-    """Other back ends whose verdict differs, one per line."""
-
-    def human_readable(self) -> str:
-        if not self._value:
-            return 'none: every back end agrees'
-        return _lines(
-            f"{d['backend']}: {d['verdict']} ({d['decided_by']}): {d['why']}"
-            for d in self._value)
-
-
-class Considered(Plain):
-    """Every rule considered, with why it did or did not match."""
-
-    def human_readable(self) -> str:
-        return _lines(
-            f"{'MATCH' if c['matched'] else 'no'} {c['id']} "
-            f"[{c['security_group_name'] or c['security_group_id']}] "
-            f"{c['rule']}: {c['why']}"
-            for c in self._value or [])
-
-
-class Port(Plain):
-    """The port judged: who it is and what filters it, a fact a line."""
-
-    def human_readable(self) -> str:
-        port = self._value or {}
-        flag = port.get('port_security_enabled')
-        state = ('unknown (no port-security extension)' if flag is None
-                 else 'enabled' if flag else 'disabled')
-        lines = [f"{port.get('name') or '(no name)'} ({port.get('id')})",
-                 f"MAC {port.get('mac_address')}",
-                 'fixed IPs ' + (', '.join(port.get('fixed_ips') or [])
-                                 or 'none'),
-                 f'port security {state}']
-        groups = port.get('security_group_ids') or []
-        lines.append('security groups ' + (', '.join(groups) or 'none'))
-        if port.get('device_owner'):
-            lines.append(f"device owner {port['device_owner']}")
-        return _lines(lines)
-
-
-class Packet(Plain):
-    """The packet judged, as a sentence."""
-
-    def human_readable(self) -> str:
-        p = self._value or {}
-        words = [str(p.get('direction')), str(p.get('ethertype')),
-                 str(p.get('protocol'))]
-        if p.get('port') is not None:
-            words.append(f"to port {p['port']}")
-        if p.get('icmp_type') is not None:
-            words.append(f"type {p['icmp_type']}")
-        if p.get('icmp_code') is not None:
-            words.append(f"code {p['icmp_code']}")
-        ends = [f"{k} {p[key]}" for k, key in
-                (('from', 'source_ip'), ('to', 'destination_ip'),
-                 ('remote', 'remote_ip'), ('local', 'local_ip'),
-                 ('MAC', 'local_mac'))
-                if p.get(key)]
-        return ' '.join(words) + ('\n' + ', '.join(ends) if ends else '')
-
-
 # vip
 
 
@@ -321,7 +226,7 @@ class Members(_Structured):
                 facts.append(f"host {m['binding_host_id']}")
             out.append(f"{m.get('name') or m['id']} ({m['id']}): "
                        + ', '.join(facts))
-        return _lines(out)
+        return lines(out)
 
 
 class VrrpRules(_Structured):
@@ -332,7 +237,7 @@ class VrrpRules(_Structured):
     def words(self, value: Any) -> str:
         if not value:
             return 'none'
-        return _lines(
+        return lines(
             f"{r['id']}: ingress {r['ethertype']} "
             f"{r.get('protocol') or 'any'} from "
             + (f"group {r['remote_group_id']}" if r.get('remote_group_id')

@@ -203,16 +203,28 @@ def _matches(port: Any, how: str, value: str) -> bool:
     return any(ip.get('ip_address') == value for ip in port.fixed_ips or [])
 
 
+def _nothing(ref: str, net_id: str | None) -> exceptions.CommandError:
+    where = f" on network {net_id}" if net_id else ''
+    return exceptions.CommandError(
+        f"No port with ID, name or fixed IP '{ref}' was found{where}; "
+        f"check it with 'openstack port list'."
+    )
+
+
+def _elsewhere(port: Any, net_id: str) -> exceptions.CommandError:
+    return exceptions.CommandError(
+        f"Port {port.id} is on network {port.network_id}, not on network "
+        f"{net_id} given with --network; give the port's own network, or "
+        f"leave --network out."
+    )
+
+
 def _one(ref: str, found: Found, net_id: str | None) -> Any:
     """The one port of ``found``; ambiguous or missing is an error."""
     if len(found) > 1:
         raise _ambiguous(ref, found, net_id)
     if not found:
-        where = f" on network {net_id}" if net_id else ''
-        raise exceptions.CommandError(
-            f"No port with ID, name or fixed IP '{ref}' was found{where}; "
-            f"check it with 'openstack port list'."
-        )
+        raise _nothing(ref, net_id)
     port, _ = next(iter(found.values()))
     return port
 
@@ -231,11 +243,7 @@ def find_port(client: Any, ref: str, net_id: str | None = None) -> Any:
     for how, query in port_queries(ref, net_id):
         for port in client.ports(**query):
             if how == 'ID' and net_id and port.network_id != net_id:
-                raise exceptions.CommandError(
-                    f"Port {port.id} is on network {port.network_id}, not on "
-                    f"network {net_id} given with --network; give the "
-                    f"port's own network, or leave --network out."
-                )
+                raise _elsewhere(port, net_id)
             found.setdefault(port.id, (port, []))[1].append(how)
     return _one(ref, found, net_id)
 
@@ -256,6 +264,60 @@ def pick_port(ref: str, ports: Iterable[Any],
             if _matches(port, how, value):
                 found.setdefault(port.id, (port, []))[1].append(how)
     return _one(ref, found, net_id) if found else None
+
+
+def _candidates(client: Any, refs: list[str],
+                net_id: str | None) -> list[Any]:
+    """Every port one of ``refs`` may name: one request per reading.
+
+    With ``net_id``, the network's ports in one request (a port given by ID
+    must be on it anyway); else the IDs, the names and the fixed IPs, each
+    reading one list for all the references (Neutron ORs the repeated
+    values of one filter and ANDs the filters).
+    """
+    if net_id:
+        return list(client.ports(network_id=net_id))
+    ids = [values.canonical_uuid(r) for r in refs if values.is_uuid_like(r)]
+    ips = [values.lookup_ip(r) for r in refs if values.is_ip_like(r)]
+    found = list(client.ports(name=list(dict.fromkeys(refs))))
+    if ids:
+        found += client.ports(id=list(dict.fromkeys(ids)))
+    if ips:
+        found += client.ports(fixed_ips=[
+            f'ip_address={ip}' for ip in dict.fromkeys(ips)])
+    return found
+
+
+def find_ports(client: Any, refs: list[str], net_id: str | None = None,
+               outside: bool = False) -> list[Any | None]:
+    """The port each of ``refs`` names, in order, in at most three requests.
+
+    Each reference is read as :func:`find_port` reads it (ID, name or fixed
+    IP; more than one port is an error listing them), but the references
+    share the requests: at most three (IDs, names, fixed IPs), or one (the
+    ports of the network) with ``net_id``. With ``outside``, an IP address
+    that is no port's fixed IP is an endpoint outside Neutron's filtering:
+    its entry is None instead of an error.
+    """
+    checked = [values.nonblank(ref, 'port') for ref in refs]
+    # A port found by two readings is listed twice: once is enough.
+    candidates = {p.id: p for p in _candidates(client, checked, net_id)}
+    result = []
+    for ref in checked:
+        port = pick_port(ref, candidates.values(), net_id)
+        if port is None and not (outside and values.is_ip_like(ref)):
+            raise _not_found(client, ref, net_id)
+        result.append(port)
+    return result
+
+
+def _not_found(client: Any, ref: str,
+               net_id: str | None) -> exceptions.CommandError:
+    if net_id and values.is_uuid_like(ref):
+        # Only on this error path: where the port is, if it exists.
+        for port in client.ports(id=values.canonical_uuid(ref)):
+            return _elsewhere(port, net_id)
+    return _nothing(ref, net_id)
 
 
 def project_id(identity: Any, auth_ref: Any, value: str) -> str:

@@ -157,6 +157,8 @@ def _tracked(facts: _facts.Facts, packet: _packet.Packet, backend: str,
 
 def _conntrack(facts: _facts.Facts, packet: _packet.Packet, backend: str,
                filtered: bool) -> Outcome | None:
+    if packet.established:
+        return None
     refusal = conntrack.classify(packet, facts.port.datapath_type)
     if refusal is None:
         return None

@@ -52,6 +52,9 @@ class Packet:
     remote_ip: str | None = None
     local_ip: str | None = None
     local_mac: str | None = None
+    # A packet of a connection conntrack already knows (a reply): never
+    # refused as one that starts none. explain judges first packets only.
+    established: bool = False
 
     @property
     def protocol_name(self) -> str:
@@ -62,6 +65,7 @@ class Packet:
     def to_dict(self) -> dict[str, Any]:
         body = dataclasses.asdict(self)
         body['protocol'] = self.protocol_name
+        del body['established']
         return body
 
 

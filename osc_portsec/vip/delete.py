@@ -36,7 +36,8 @@ def _rules(client: Proxy, vip: model.Vip) -> tuple[Any, Any]:
     """The VRRP rule the tool created for the VIP, else the one it used.
 
     The created rule is named by the VIP port's tag, or (a run killed
-    before the tag was written) by its description in the VIP's group.
+    before the tag was written) by its description in the VIP's group; a
+    rule another VIP of the tool made in the group counts as the tool's.
     """
     if vip.rule_id:
         try:
@@ -50,8 +51,11 @@ def _rules(client: Proxy, vip: model.Vip) -> tuple[Any, Any]:
     wanted = model.rule_description(vip.name)
     created = next((r for r in found if r.description == wanted), None)
     ether = model.ethertype(vip.ip_address)
-    return created, None if created else rules.equivalent(
-        found, vip.group_id, ether)
+    used = None if created else rules.equivalent(found, vip.group_id, ether)
+    if used is not None and model.made_by_tool(used):
+        # Another VIP of the group made it: it goes with the last of them.
+        return used, None
+    return created, used
 
 
 def _words(rule: Any) -> str:

@@ -59,6 +59,17 @@ def rule_description(name: str) -> str:
     return f'VRRP between the members of VIP {name} (osc-portsec)'
 
 
+def made_by_tool(rule: Any) -> bool:
+    """Whether the tool created ``rule`` for a VIP (any VIP's name).
+
+    Two VIPs of one group share the rule the first made; the VIP deleted
+    last removes it, whichever of them made it.
+    """
+    text = rule.description or ''
+    return (text.startswith('VRRP between the members of VIP ')
+            and text.endswith(' (osc-portsec)'))
+
+
 def is_vip(port: Any) -> bool:
     """Whether ``port`` is a VIP port of this tool (tag or description)."""
     return TAG in (port.tags or []) or port.description == DESCRIPTION

@@ -291,7 +291,7 @@ class Shell:
         if mark is not None:
             self.proc.stdin.write(shlex.join(self.MARK) + '\n')
         self.proc.stdin.flush()
-        out = []
+        out: list[str] = []
         while True:
             line = self.proc.stdout.readline()
             if not line:

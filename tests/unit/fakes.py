@@ -171,11 +171,17 @@ class FakeNeutron:
             self.ports[port.id] = port
 
     def _matching(self, filters: dict[str, Any]) -> list[_port.Port]:
+        # Neutron ORs the values of one filter and ANDs the filters.
+        def one_of(value: Any) -> list[Any]:
+            return list(value) if isinstance(value, (list, tuple)) else [
+                value]
+
         found = []
         for port in self.ports.values():
-            if 'id' in filters and port.id != filters['id']:
+            if 'id' in filters and port.id not in one_of(filters['id']):
                 continue
-            if 'name' in filters and port.name != filters['name']:
+            if 'name' in filters and port.name not in one_of(
+                    filters['name']):
                 continue
             if ('network_id' in filters
                     and port.network_id != filters['network_id']):
@@ -187,7 +193,7 @@ class FakeNeutron:
             if 'fixed_ips' in filters:
                 wanted = _fixed_ip_filter(filters['fixed_ips'])
                 has = [ip['ip_address'] for ip in port.fixed_ips or []]
-                if not all(w in has for w in wanted):
+                if not any(w in has for w in wanted):
                     continue
             found.append(port)
         return found
@@ -377,7 +383,9 @@ class PortList:
 
     def _match(self, port: _port.Port, filters: dict[str, Any]) -> bool:
         for key in ('id', 'name', 'network_id'):
-            if key in filters and getattr(port, key) != filters[key]:
+            wanted = filters.get(key)
+            if key in filters and getattr(port, key) not in (
+                    wanted if isinstance(wanted, list) else [wanted]):
                 return False
         if 'fixed_ips' in filters:
             wanted = {f.split('=', 1)[1] for f in filters['fixed_ips']}

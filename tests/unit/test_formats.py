@@ -1,8 +1,6 @@
 """Tests of osc_portsec.formats: a value in words for a table, as plain
 JSON for a script."""
 
-import json
-
 from osc_lib.test import base
 
 from osc_portsec import formats
@@ -160,62 +158,6 @@ class TestChanged(base.TestCase):
             'port_security_enabled True -> False',
             formats.Changed(CHANGED).human_readable())
         self.assertEqual('nothing', formats.Changed(None).human_readable())
-
-
-RULE = {'id': 'r-1', 'security_group_id': 'sg-1',
-        'security_group_name': 'web',
-        'rule': 'ingress IPv4 tcp 22 from any'}
-PORT = {'id': 'p-1', 'name': 'web-1', 'mac_address': 'fa:16:3e:11:22:33',
-        'fixed_ips': ['10.0.0.5', '2001:db8::5'],
-        'port_security_enabled': True, 'device_owner': 'compute:nova',
-        'security_group_ids': ['sg-1']}
-PACKET = {'direction': 'ingress', 'ethertype': 'IPv4', 'protocol': 'tcp',
-          'port': 22, 'icmp_type': None, 'icmp_code': None,
-          'remote_ip': '10.0.0.9', 'local_ip': '10.0.0.5',
-          'local_mac': None}
-
-
-class TestExplain(base.TestCase):
-
-    def test_rule(self):
-        text = formats.Rule(RULE).human_readable()
-        self.assertEqual('ingress IPv4 tcp 22 from any\n(rule r-1 of group '
-                         'web)', text)
-        self.assertEqual(RULE, formats.Rule(RULE).machine_readable())
-        self.assertEqual('', formats.Rule(None).human_readable())
-
-    def test_backend_is_a_sentence(self):
-        for how, said in (
-            ('--backend', 'OVN, as asked with --backend'),
-            ('binding:vif_details bound_drivers ovn',
-             "OVN, as the port's binding shows (binding:vif_details "
-             "bound_drivers ovn)"),
-            ("Neutron does not show this port's binding to you; ovn, ML2's "
-             "default, is assumed",
-             "OVN: Neutron does not show this port's binding to you; ovn, "
-             "ML2's default, is assumed"),
-        ):
-            column = formats.Backend({'name': 'ovn', 'chosen_by': how})
-            self.assertEqual(said, column.human_readable())
-
-    def test_port_and_packet_without_reprs(self):
-        port = formats.Port(PORT).human_readable()
-        self.assertEqual(
-            'web-1 (p-1)\nMAC fa:16:3e:11:22:33\nfixed IPs 10.0.0.5, '
-            '2001:db8::5\nport security enabled\nsecurity groups sg-1\n'
-            'device owner compute:nova', port)
-        packet = formats.Packet(PACKET).human_readable()
-        self.assertEqual('ingress IPv4 tcp to port 22\nremote 10.0.0.9, '
-                         'local 10.0.0.5', packet)
-        for text in (port, packet):
-            no_repr(self, text)
-        self.assertEqual(PACKET, formats.Packet(PACKET).machine_readable())
-
-    def test_json_is_plain(self):
-        for column in (formats.Rule(RULE), formats.Port(PORT),
-                       formats.Packet(PACKET), formats.Differences([]),
-                       formats.Considered([])):
-            json.dumps(column.machine_readable())
 
 
 class TestVip(base.TestCase):

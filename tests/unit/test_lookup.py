@@ -597,3 +597,67 @@ class TestGroupNames(base.TestCase):
         sizes = [len(c.kwargs['id'])
                  for c in self.client.security_groups.call_args_list]
         self.assertEqual([150, 150, 20], sizes)
+
+
+class TestFindPorts(base.TestCase):
+    """Several references, one request per reading for all of them."""
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock(spec=_proxy.Proxy)
+        self.port = fakes.make_port()
+        self.other = fakes.make_port(
+            id=OTHER_ID, name='db-1', network_id=OTHER_NETWORK,
+            fixed_ips=[{'subnet_id': fakes.SUBNET_ID,
+                        'ip_address': '10.0.0.6'}])
+        self.neutron = fakes.PortList([self.port, self.other])
+        self.client.ports.side_effect = self.neutron
+
+    def test_three_readings_for_any_number_of_references(self):
+        found = lookup.find_ports(self.client, [
+            'web-1', OTHER_ID.upper(), '10.0.0.5', ' db-1 '])
+        self.assertEqual([fakes.PORT_ID, OTHER_ID, fakes.PORT_ID, OTHER_ID],
+                         [p.id for p in found])
+        self.assertEqual(
+            [{'name': ['web-1', OTHER_ID.upper(), '10.0.0.5', 'db-1']},
+             {'id': [OTHER_ID]}, {'fixed_ips': ['ip_address=10.0.0.5']}],
+            self.neutron.calls)
+
+    def test_names_only_is_one_request(self):
+        lookup.find_ports(self.client, ['web-1', 'db-1'])
+        self.assertEqual(1, len(self.neutron.calls))
+
+    def test_network_is_one_request(self):
+        found = lookup.find_ports(self.client, ['web-1', '10.0.0.5',
+                                                fakes.PORT_ID],
+                                  fakes.NETWORK_ID)
+        self.assertEqual([fakes.PORT_ID] * 3, [p.id for p in found])
+        self.assertEqual([{'network_id': fakes.NETWORK_ID}],
+                         self.neutron.calls)
+
+    def test_a_port_given_by_id_on_another_network(self):
+        exc = self.assertRaises(exceptions.CommandError, lookup.find_ports,
+                                self.client, [OTHER_ID], fakes.NETWORK_ID)
+        self.assertIn(f'Port {OTHER_ID} is on network {OTHER_NETWORK}, not '
+                      f'on network {fakes.NETWORK_ID}', str(exc))
+
+    def test_outside_addresses_and_errors(self):
+        self.assertEqual([None], lookup.find_ports(
+            self.client, ['203.0.113.9'], outside=True))
+        for refs, words in (
+            (['203.0.113.9'], "No port with ID, name or fixed IP "
+                              "'203.0.113.9'"),
+            (['nope'], "'nope' was found"),
+            (['  '], 'The port given is empty'),
+        ):
+            exc = self.assertRaises(exceptions.CommandError,
+                                    lookup.find_ports, self.client, refs)
+            self.assertIn(words, str(exc))
+
+    def test_ambiguous_reference_lists_every_port(self):
+        self.neutron.ports.append(fakes.make_port(
+            id=THIRD_ID, name='10.0.0.6', network_id=OTHER_NETWORK,
+            fixed_ips=[]))
+        exc = self.assertRaises(exceptions.CommandError, lookup.find_ports,
+                                self.client, ['web-1', '10.0.0.6'])
+        self.assertIn("Port reference '10.0.0.6' matches 2 ports", str(exc))

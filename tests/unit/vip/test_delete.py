@@ -86,6 +86,26 @@ class TestDelete(DeleteCase):
         self.assertIn('another VIP of the group uses it',
                       rule['changes'][0])
 
+    def test_the_last_vip_of_the_group_removes_the_rule_it_used(self):
+        self.make(security_group='db')
+        self.make(name='db-vip', address='10.0.0.101', security_group='db',
+                  members=['web-3'])
+        delete.delete(self.network, 'web-vip', CLOUD, False)
+        rows = delete.delete(self.network, 'db-vip', CLOUD, False)
+        self.assertEqual({}, self.neutron.rules)
+        [rule] = [r for r in rows if r['resource'] == 'vrrp_rule']
+        self.assertEqual('deleted', rule['result'])
+
+    def test_a_vrrp_rule_made_by_hand_stays(self):
+        self.make(security_group='db')
+        [made] = self.neutron.rules.values()
+        made.description = 'VRRP for the db cluster'
+        self.make(name='db-vip', address='10.0.0.101', security_group='db',
+                  members=['web-3'])
+        delete.delete(self.network, 'web-vip', CLOUD, False)
+        delete.delete(self.network, 'db-vip', CLOUD, False)
+        self.assertEqual([made.id], list(self.neutron.rules))
+
     def test_dry_run_says_would(self):
         self.make(security_group='db')
         self.network.reset_mock()
