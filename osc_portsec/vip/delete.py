@@ -100,8 +100,10 @@ def _rule_row(client: Proxy, vip: model.Vip,
 def _member_row(client: Proxy, vip: model.Vip, port: Any,
                 cloud: dict[str, Any], dry_run: bool,
                 every: bool = False) -> dict[str, Any]:
-    member = prepare.Member(port.id, port,
-                            port.id not in vip.members and not every)
+    # --all takes the pairs of the VIP's recorded members, never of a
+    # port that carries the address without being one.
+    taken = vip.all_members if every else vip.members
+    member = prepare.Member(port.id, port, port.id not in taken)
     row = change.leave(client, vip, member, 'vip delete', cloud, dry_run)
     if vip.group_id and vip.group_id in (port.security_group_ids or []):
         row['changes'].append(changes.words(changes.group(

@@ -223,6 +223,17 @@ class TestDeleteAndRestore(AdoptCase):
                          [r['result'] for r in rows])
         self.assertIn(fakes.VIP_ID, self.neutron.ports)
 
+    def test_delete_all_leaves_a_port_that_is_not_a_member(self):
+        self.hand_made()
+        self.run_adopt(members=['web-2'])
+        before = self.port(PORT_ID).allowed_address_pairs
+        rows = delete.delete(self.network, 'web-vip', CLOUD, False,
+                             every=True)
+        self.assertEqual(before, self.port(PORT_ID).allowed_address_pairs)
+        self.assertEqual([], self.port(OTHER_ID).allowed_address_pairs)
+        self.assertEqual({PORT_ID: 'unchanged', OTHER_ID: 'updated'},
+                         {r['id']: r['result'] for r in rows[1:]})
+
     def test_a_created_reservation_is_deleted(self):
         self.hand_made(holder=False)
         self.run_adopt()
