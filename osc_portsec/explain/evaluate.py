@@ -132,23 +132,38 @@ def _group_frame(packet: _packet.Packet) -> bool:
 
 
 def _tracked(facts: _facts.Facts, packet: _packet.Packet, backend: str,
-             filtered: bool) -> str | None:
+             filtered: bool, stateless: bool) -> str | None:
     """Why ``backend`` sends the packet through conntrack, or None.
 
     OVN: every unicast IP packet of a network where any port is in a
     stateful group with rules (ls_in_pre_acl/ls_out_pre_acl "ip" ->
-    ct_next), whatever this port's own port security; the openvswitch
-    firewall: every packet of a filtered port; iptables: see conntrack.py.
+    ct_next), whatever this port's own port security. A packet a rule of
+    one of the port's stateless groups matches (``stateless``) skips
+    conntrack in this port's stage (the allow-stateless ACL's match, at a
+    higher priority, northd ``build_stateless_filter``), but not in the
+    other end's stage: the sender's for an ingress packet, which explain
+    does not know and which tracks it on a stateful network; reach judges
+    that stage at the other end (``facts.one_stage``). The openvswitch
+    firewall: every packet of a filtered port; iptables: see
+    conntrack.py.
     """
     if backend == _backend.OPENVSWITCH:
         return 'the openvswitch firewall tracks every connection' if (
             filtered) else None
     if backend != _backend.OVN or _group_frame(packet):
         return None
+    if stateless and facts.one_stage:
+        return None
     own = [g.name or g.id for g in facts.groups if g.tracks]
-    if own:
+    if own and not stateless:
         return (f'OVN tracks connections on a network with stateful groups, '
                 f'and the port is in stateful group {own[0]}')
+    if facts.network_stateful and stateless:
+        other = ("the sender's" if packet.direction == _packet.INGRESS
+                 else "the receiver's")
+        return (f'the port\'s stateless rule skips conntrack in its own '
+                f'stage, but {other} stage tracks every connection of this '
+                f'network, since one of its ports is in a stateful group')
     if facts.network_stateful:
         return ('OVN tracks every connection of this network, since one of '
                 'its ports is in a stateful group')
@@ -156,13 +171,15 @@ def _tracked(facts: _facts.Facts, packet: _packet.Packet, backend: str,
 
 
 def _conntrack(facts: _facts.Facts, packet: _packet.Packet, backend: str,
-               filtered: bool) -> Outcome | None:
+               filtered: bool, considered: tuple[Considered, ...] = ()
+               ) -> Outcome | None:
     if packet.established:
         return None
     refusal = conntrack.classify(packet, facts.port.datapath_type)
     if refusal is None:
         return None
-    tracked = _tracked(facts, packet, backend, filtered)
+    stateless = any(c.matched and not c.group.stateful for c in considered)
+    tracked = _tracked(facts, packet, backend, filtered, stateless)
     if tracked is None:
         return None
     return Outcome(backend, DROP, CONNTRACK,
@@ -213,10 +230,11 @@ def _spoofing(facts: _facts.Facts, packet: _packet.Packet,
 
 
 def _before_rules(facts: _facts.Facts, packet: _packet.Packet,
-                  backend: str) -> Outcome | None:
+                  backend: str, considered: tuple[Considered, ...]
+                  ) -> Outcome | None:
     found = (_unfiltered(facts, packet, backend)
              or _spoofing(facts, packet, backend)
-             or _conntrack(facts, packet, backend, True))
+             or _conntrack(facts, packet, backend, True, considered))
     if found:
         return found
     why = fixed.free(packet, backend, facts)
@@ -229,7 +247,7 @@ def _before_rules(facts: _facts.Facts, packet: _packet.Packet,
 def _known(facts: _facts.Facts, packet: _packet.Packet, backend: str,
            static: Static) -> Outcome:
     by_rules = _by_rules(facts, packet, backend, static)
-    early = _before_rules(facts, packet, backend)
+    early = _before_rules(facts, packet, backend, by_rules.considered)
     if early is None:
         return by_rules
     # --long still lists every rule, with why it did or did not match.

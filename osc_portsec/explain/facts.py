@@ -192,6 +192,10 @@ class Facts:
     # rules (OVN then sends all its unicast IP through conntrack); None
     # when not read.
     network_stateful: bool | None = None
+    # Only this port's own stage of OVN's pipeline is judged (reach judges
+    # the other end's on its own); explain, not knowing the other end,
+    # also judges what the network's conntrack does there.
+    one_stage: bool = False
 
     def group_names(self) -> dict[str, str]:
         return {g.id: g.name for g in self.groups}

@@ -47,7 +47,10 @@ def judge_end(end: _flow.End, flow: _flow.Flow, kind: str,
     # Not read (only matrix --network reads the whole network): assumed
     # stateful, as a network with a port in Neutron's default group is.
     stateful = end.network_stateful is not False
-    facts = dataclasses.replace(end.facts, network_stateful=stateful)
+    # Each end is this port's own stage of the pipeline: the other
+    # end's conntrack is judged at the other end.
+    facts = dataclasses.replace(end.facts, network_stateful=stateful,
+                                one_stage=True)
     return evaluate.judge(facts, packet, backend)
 
 

@@ -145,15 +145,20 @@ def test_sender_conntrack_drops_an_unsolicited_echo_reply(
     b = make_port('--security-group', db['id'])
     args = (a['id'], b['id'], '--protocol', 'icmp', '--icmp-type', '0',
             '--icmp-code', '0')
-    # explain at the destination alone says pass...
+    # explain at the destination alone knows only that some sender's
+    # stage tracks it on this network (the receiver's rule is stateless)...
     alone = cli.ok('port', 'security', 'explain', b['id'], '--ingress',
                    '--protocol', 'icmp', '--icmp-type', '0',
                    '--remote-ip', ip_of(a))
-    assert 'pass' == alone['verdict']
-    # ...the sender's own conntrack drops it.
+    assert ('drop', 'conntrack') == (alone['verdict'], alone['decided_by'])
+    assert "the sender's stage" in alone['reason'], alone['reason']
+    # ...reach says which: the sender's own conntrack; the receiver's
+    # stateless rule would let it in.
     got = reach(cli, *args)
     assert ('drop', ['source']) == (got['verdict'], got['blocked_at'])
     assert 'conntrack' == got['source']['decided_by']
+    assert ('pass', 'security_group_rule') == (
+        got['destination']['verdict'], got['destination']['decided_by'])
     assert 'whatever the rules say' in got['source']['reason']
     assert [] == got['fix']
     assert got['reply']['verdict'] is None
@@ -238,7 +243,7 @@ def test_expect_exit_codes_and_refusals(cli, groups, make_port):
     (('--protocol', 'bogus'), "Unknown protocol 'bogus'"),
     (('--port', '22'), '--port 22 needs --protocol tcp'),
     (('--source-ip', '10.0.0.300'),
-     "--source-ip: '10.0.0.300' is not a valid IP address"),
+     "--source-ip '10.0.0.300' is not a valid IP address"),
     (('--source-ip', '10.0.0.1', '--destination-ip', '2001:db8::1'),
      'are of different IP versions'),
     (('--protocol', 'icmp', '--icmp-code', '0'),

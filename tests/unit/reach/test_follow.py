@@ -65,23 +65,34 @@ class TestForward(testtools.TestCase):
                          (alone.verdict, alone.decided_by))
 
     def test_stateless_receiver_does_not_save_it(self):
-        # On a network with stateful groups OVN tracks a stateless group's
-        # traffic too (measured: tests/functional/explain_classes.py
-        # stateless-stateful-network-echo-reply), so both ends drop it.
+        # The receiver's stateless rule skips conntrack in its own stage
+        # of OVN's pipeline (its allow-stateless ACL), not in the sender's:
+        # the stateful sender's conntrack drops it (measured:
+        # tests/functional/test_reach_differential.py, blocked at the
+        # source only).
         a, bb = b.pair_of_ends(
             (b.group_a(),),
             (b.group_b(b.ingress('r-any'), stateful=False),))
         result = run(a, bb, protocol='icmp', icmp_type=3, icmp_code=3)
-        self.assertEqual(['source', 'destination'], result.blocked_at)
-        self.assertEqual(('conntrack', 'conntrack'), (
+        self.assertEqual(['source'], result.blocked_at)
+        self.assertEqual(('conntrack', 'security_group_rule'), (
             result.source.decided_by, result.destination.decided_by))
+        # explain, judging the receiver alone, does not know the sender:
+        # on this stateful network the sender's stage tracks it.
+        alone = verdict.explain(
+            dataclasses.replace(bb.facts, network_stateful=True),
+            result.flow.into_destination(), OVN)
+        self.assertEqual(('drop', 'conntrack'),
+                         (alone.verdict, alone.decided_by))
+        self.assertIn("sender's stage", alone.reason)
 
     def test_port_security_off_sender_on_a_stateful_network(self):
+        # A has no ACLs: its stage tracks everything on a stateful network.
         a, bb = b.pair_of_ends(
             (), (b.group_b(b.ingress('r-any'), stateful=False),),
             a_kw={'port_security_enabled': False})
         result = run(a, bb, protocol='icmp', icmp_type=0, icmp_code=0)
-        self.assertEqual(['source', 'destination'], result.blocked_at)
+        self.assertEqual(['source'], result.blocked_at)
         # Known to have no stateful group, the network tracks nothing.
         untracked = b.end(a.facts.port, stateful=False)
         quiet = dataclasses.replace(bb, network_stateful=False)
