@@ -102,6 +102,42 @@ def port_subject(self: Any, parsed_args: argparse.Namespace) -> Any:
     return failures.Subject(str(parsed_args.port))
 
 
+# Exit status of a command that ran but whose answer is not the one asked
+# for (--expect, a failed vip check); 1 stays "the command failed".
+NOT_AS_EXPECTED = 2
+BACKENDS = ('ovn', 'openvswitch', 'iptables_hybrid')
+
+
+def add_packet_arguments(parser: argparse.ArgumentParser) -> None:
+    """The packet's protocol, port, ICMP type and code (explain, reach)."""
+    parser.add_argument(
+        '--protocol', metavar='<protocol>',
+        help='IP protocol: tcp, udp, sctp, icmp, ipv6-icmp, vrrp, any '
+             'other name Neutron accepts, or a number 0-255 '
+             '(default: any)')
+    parser.add_argument(
+        '--port', metavar='<port-number>', type=int, dest='dst_port',
+        help='Destination port (tcp, udp, sctp)')
+    parser.add_argument(
+        '--icmp-type', metavar='<n>', type=int, help='ICMP type')
+    parser.add_argument(
+        '--icmp-code', metavar='<n>', type=int,
+        help='ICMP code (needs --icmp-type)')
+
+
+def add_ethertype(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        '--ethertype', choices=('IPv4', 'IPv6'),
+        help='IP version when no address gives it')
+
+
+def add_expect(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        '--expect', choices=('pass', 'drop'),
+        help=f'Exit {NOT_AS_EXPECTED} when the verdict differs (for '
+             f'scripts and CI checks)')
+
+
 def network(app: Any) -> Any:
     """The openstacksdk network proxy that OSC built for this run."""
     return app.client_manager.network
@@ -123,6 +159,9 @@ class Command:
     noun = 'ports'
     _failed = 0
     _total = 0
+    # Set by act: why the answer is not the one asked for (exit 2), as
+    # one sentence, or '' when nothing needs saying beyond the rows.
+    not_as_expected: str | None = None
 
     def subject(self, parsed_args: argparse.Namespace) -> Any:
         """What the sentence names: the port given, and what changes."""
@@ -138,6 +177,7 @@ class Command:
 
         subject = self.subject(parsed_args)
         self._failed = 0
+        self.not_as_expected = None
         with errors.boundary(subject):
             columns, data = self.act(parsed_args)
         if isinstance(data, (list, tuple)):
@@ -175,6 +215,10 @@ class Command:
         result = super().run(parsed_args)  # type: ignore[misc]
         if self._failed:
             raise self.summary()
+        if result == 0 and self.not_as_expected is not None:
+            if self.not_as_expected:
+                LOG.error('%s', self.not_as_expected)
+            return NOT_AS_EXPECTED
         return int(result)
 
 

@@ -7,19 +7,12 @@ the evaluator is imported when the command runs.
 from __future__ import annotations
 
 import argparse
-import logging
 from typing import Any
 
 from osc_lib.command import command
 
 import osc_portsec
 from osc_portsec.v2 import common
-
-LOG = logging.getLogger(__name__)
-
-# Exit status when --expect disagrees with the verdict; 1 stays "the
-# command failed" (bad input, Neutron refused, ...).
-EXPECT_FAILED = 2
 
 _EPILOG = """examples:
   would 10.0.0.9 reach SSH on web-1?
@@ -37,9 +30,6 @@ _EPILOG = """examples:
 class ExplainPortSecurity(osc_portsec.ExplainPortSecurity, common.Command,
                           command.ShowOne):
 
-    # Set by take_action for run(): the one-line --expect disagreement.
-    _expect_failed: str | None = None
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -56,17 +46,14 @@ class ExplainPortSecurity(osc_portsec.ExplainPortSecurity, common.Command,
             const='egress', help='The packet goes out of the port')
         _packet_arguments(parser)
         parser.add_argument(
-            '--backend', choices=('ovn', 'openvswitch', 'iptables_hybrid'),
+            '--backend', choices=common.BACKENDS,
             help='Apply this back end\'s semantics (default: the one the '
                  'port\'s binding shows, else ovn)')
         parser.add_argument(
             '--network', metavar='<network>',
             help='Look up port names and fixed IPs on this network only '
                  '(name or ID)')
-        parser.add_argument(
-            '--expect', choices=('pass', 'drop'),
-            help=f'Exit {EXPECT_FAILED} when the verdict differs (for '
-                 f'scripts and CI checks)')
+        common.add_expect(parser)
         parser.add_argument(
             '--long', action='store_true',
             help='Also list every rule considered and why it did or did not '
@@ -101,33 +88,13 @@ class ExplainPortSecurity(osc_portsec.ExplainPortSecurity, common.Command,
                                   facts.port.mac_address)
         answer = verdict.explain(facts, packet, parsed_args.backend,
                                  parsed_args.long)
-        self._expect_failed = _disagreement(parsed_args.expect, answer)
+        self.not_as_expected = _disagreement(parsed_args.expect, answer)
         return columns.show(answer.to_dict(), columns.EXPLAIN, parsed_args)
-
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        self._expect_failed = None
-        result = super().run(parsed_args)
-        if self._expect_failed:
-            LOG.error('%s', self._expect_failed)
-            return EXPECT_FAILED
-        return result
 
 
 def _packet_arguments(parser: argparse.ArgumentParser) -> None:
     """The packet: protocol, port, ICMP type and code, addresses."""
-    parser.add_argument(
-        '--protocol', metavar='<protocol>',
-        help='IP protocol: tcp, udp, sctp, icmp, ipv6-icmp, vrrp, any '
-             'other name Neutron accepts, or a number 0-255 '
-             '(default: any)')
-    parser.add_argument(
-        '--port', metavar='<port-number>', type=int, dest='dst_port',
-        help='Destination port (tcp, udp, sctp)')
-    parser.add_argument(
-        '--icmp-type', metavar='<n>', type=int, help='ICMP type')
-    parser.add_argument(
-        '--icmp-code', metavar='<n>', type=int,
-        help='ICMP code (needs --icmp-type)')
+    common.add_packet_arguments(parser)
     parser.add_argument(
         '--remote-ip', metavar='<ip-address>',
         help='The other end: the source of ingress, the destination of '
@@ -142,9 +109,7 @@ def _packet_arguments(parser: argparse.ArgumentParser) -> None:
         help='The VM\'s MAC: the source of egress, the destination of '
              'ingress (default: the port\'s MAC; for ingress to a '
              'broadcast or multicast address, its group MAC)')
-    parser.add_argument(
-        '--ethertype', choices=('IPv4', 'IPv6'),
-        help='IP version when no address gives it')
+    common.add_ethertype(parser)
 
 
 def _disagreement(expect: str | None, answer: Any) -> str | None:

@@ -17,28 +17,10 @@ from osc_portsec.v2 import common
 
 LOG = logging.getLogger(__name__)
 
-# Exit status when --expect disagrees with the verdict, as explain's.
-EXPECT_FAILED = 2
-BACKENDS = ('ovn', 'openvswitch', 'iptables_hybrid')
-
 
 def _packet_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        '--protocol', metavar='<protocol>',
-        help='IP protocol: tcp, udp, sctp, icmp, ipv6-icmp, vrrp, any '
-             'other name Neutron accepts, or a number 0-255 '
-             '(default: any)')
-    parser.add_argument(
-        '--port', metavar='<port-number>', type=int, dest='dst_port',
-        help='Destination port (tcp, udp, sctp)')
-    parser.add_argument(
-        '--icmp-type', metavar='<n>', type=int, help='ICMP type')
-    parser.add_argument(
-        '--icmp-code', metavar='<n>', type=int,
-        help='ICMP code (needs --icmp-type)')
-    parser.add_argument(
-        '--ethertype', choices=('IPv4', 'IPv6'),
-        help='IP version when no address gives it')
+    common.add_packet_arguments(parser)
+    common.add_ethertype(parser)
 
 
 def _wanted(parsed_args: argparse.Namespace, **addresses: Any) -> Any:
@@ -57,9 +39,6 @@ def _admin(app: Any) -> bool:
 
 class ReachPortSecurity(osc_portsec.ReachPortSecurity, common.Command,
                         command.ShowOne):
-
-    # Set by take_action for run(): the one-line --expect disagreement.
-    _expect_failed: str | None = None
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -92,17 +71,14 @@ class ReachPortSecurity(osc_portsec.ReachPortSecurity, common.Command,
                  'destination port\'s first fixed IP; may be a VIP or pair '
                  'address)')
         parser.add_argument(
-            '--backend', choices=BACKENDS,
+            '--backend', choices=common.BACKENDS,
             help='Apply this back end\'s semantics (default: the one the '
                  'ports\' binding shows, else ovn)')
         parser.add_argument(
             '--network', metavar='<network>',
             help='Look up port names and fixed IPs on this network only '
                  '(name or ID)')
-        parser.add_argument(
-            '--expect', choices=('pass', 'drop'),
-            help=f'Exit {EXPECT_FAILED} when the verdict differs (for '
-                 f'scripts and CI checks)')
+        common.add_expect(parser)
         parser.add_argument(
             '--long', action='store_true',
             help='Also list, at each end, every rule considered and why it '
@@ -134,16 +110,8 @@ class ReachPortSecurity(osc_portsec.ReachPortSecurity, common.Command,
         result = answer.answer(
             source, destination, flow.build(asked, source, destination),
             parsed_args.backend, peers, _admin(self.app), parsed_args.long)
-        self._expect_failed = _disagreement(parsed_args.expect, result)
+        self.not_as_expected = _disagreement(parsed_args.expect, result)
         return columns.show(result.to_dict(), columns.REACH, parsed_args)
-
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        self._expect_failed = None
-        result = super().run(parsed_args)
-        if self._expect_failed:
-            LOG.error('%s', self._expect_failed)
-            return EXPECT_FAILED
-        return result
 
 
 def _disagreement(expect: str | None, result: Any) -> str | None:
@@ -180,7 +148,7 @@ class MatrixPortSecurity(osc_portsec.MatrixPortSecurity, common.Command,
             help='These ports (name, ID or fixed IP address)')
         _packet_arguments(parser)
         parser.add_argument(
-            '--backend', choices=BACKENDS,
+            '--backend', choices=common.BACKENDS,
             help='Apply this back end\'s semantics (default: the one each '
                  'source port\'s binding shows, else ovn)')
         parser.add_argument(

@@ -150,8 +150,6 @@ class CheckPortSecurityVip(osc_portsec.CheckPortSecurityVip,
                            common.Command, command.Lister):
     """Exit 0 when every check passes, 2 when one fails (rows printed)."""
 
-    _failed_checks = 0
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument(
@@ -183,13 +181,11 @@ class CheckPortSecurityVip(osc_portsec.CheckPortSecurityVip,
         found = check.judge(prepare.seen(
             common.network(self.app), parsed_args.vip.strip(),
             parsed_args.network), parsed_args.vmac)
-        self._failed_checks = len(findings.failed(found))
+        if findings.failed(found):
+            # The rows say which and why; no sentence more.
+            self.not_as_expected = ''
         return columns.listed([findings.row(f) for f in found],
                               columns.VIP_CHECK, parsed_args)
-
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        result = super().run(parsed_args)
-        return 2 if result == 0 and self._failed_checks else result
 
 
 class AdoptPortSecurityVip(osc_portsec.AdoptPortSecurityVip,

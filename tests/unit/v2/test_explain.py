@@ -6,6 +6,7 @@ from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import columns
+from osc_portsec.v2 import common
 from osc_portsec.v2 import explain
 from tests.unit import fakes
 
@@ -106,16 +107,16 @@ class TestExplainPortSecurity(fakes.TestCommand):
         self.run_cmd('web-1', '--ingress', '--protocol', 'tcp',
                      '--port', '22', '--remote-ip', '10.0.0.9',
                      '--expect', 'pass')
-        self.assertIsNone(self.cmd._expect_failed)
+        self.assertIsNone(self.cmd.not_as_expected)
 
     def test_expect_disagrees_exit_2(self):
         parsed = self.check_parser(
             self.cmd, ['web-1', '--ingress', '--protocol', 'tcp', '--port',
                        '80', '--remote-ip', '10.0.0.9', '--expect', 'pass',
                        '-f', 'json'], [])
-        self.assertEqual(explain.EXPECT_FAILED, self.cmd.run(parsed))
+        self.assertEqual(common.NOT_AS_EXPECTED, self.cmd.run(parsed))
         self.assertIn('Expected pass, but the verdict is drop',
-                      self.cmd._expect_failed)
+                      self.cmd.not_as_expected)
 
     def test_bad_input_before_any_request(self):
         for args, words in (

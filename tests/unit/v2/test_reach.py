@@ -12,6 +12,7 @@ from osc_lib import exceptions
 from osc_lib.test import base
 
 from osc_portsec import columns
+from osc_portsec.v2 import common
 from osc_portsec.v2 import reach
 from tests.unit import fakes
 
@@ -196,9 +197,9 @@ class TestReachPortSecurity(ReachTestCase):
         parsed = self.check_parser(
             self.cmd, ['web-1', 'db-1', '--protocol', 'udp', '--port', '53',
                        '--expect', 'pass', '-f', 'json'], [])
-        self.assertEqual(reach.EXPECT_FAILED, self.cmd.run(parsed))
+        self.assertEqual(common.NOT_AS_EXPECTED, self.cmd.run(parsed))
         self.assertIn('Expected pass, but the verdict is drop (blocked at: '
-                      'destination)', self.cmd._expect_failed)
+                      'destination)', self.cmd.not_as_expected)
         parsed = self.check_parser(
             self.cmd, ['web-1', 'db-1', '--protocol', 'udp', '--port', '53',
                        '--expect', 'drop', '-f', 'json'], [])
