@@ -133,6 +133,19 @@ def api_admin(cli: Cli) -> Api:
     return Api('admin')
 
 
+@pytest.fixture(scope='module')
+def sdk(cli: Cli) -> Any:
+    """The demo user's openstacksdk connection, one a module.
+
+    A profile test restarts the cloud between modules.
+    """
+    import openstack
+    from openstack.config import loader
+
+    cfg = loader.OpenStackConfig(config_files=[clouds_yaml()])
+    return openstack.connection.Connection(config=cfg.get_one('demo'))
+
+
 @pytest.fixture(scope='session')
 def network(api: Api, api_admin: Api) -> Iterator[dict[str, Any]]:
     """A demo-project network with an IPv4 subnet."""

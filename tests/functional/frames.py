@@ -279,7 +279,7 @@ def drain(sock: socket.socket) -> None:
             return
 
 
-def _seen(sock: socket.socket, pattern: bytes) -> bool:
+def seen(sock: socket.socket, pattern: bytes) -> bool:
     """Whether an incoming frame with ``pattern`` is waiting on ``sock``."""
     while True:
         try:
@@ -314,7 +314,7 @@ def arrives(out: socket.socket, frames: list[bytes],
         ready, _, _ = select.select([s for s, _ in watch], [], [],
                                     max(0.0, min(next_send, end) - now))
         for sock, pattern in watch:
-            if sock in ready and _seen(sock, pattern):
+            if sock in ready and seen(sock, pattern):
                 return True
 
 

@@ -36,6 +36,17 @@ def unavailable() -> str | None:
     return None
 
 
+def require() -> None:
+    """Skip (fail, when the cloud is required) without VMs or keepalived."""
+    import pytest
+
+    why = packets.unavailable() or unavailable()
+    if why:
+        if os.environ.get('OSC_PORTSEC_REQUIRE_CLOUD') == '1':
+            pytest.fail(why)
+        pytest.skip(why)
+
+
 def config(vm: packets.Vm, peers: list[str], vip: str, priority: int,
            name: str) -> str:
     peer_lines = ''.join(f'        {p}\n' for p in peers)

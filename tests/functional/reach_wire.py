@@ -25,10 +25,11 @@ from scapy.layers import inet
 from scapy.layers import l2
 from scapy import packet as scapy_packet
 
+from tests.functional.frames import drain
+from tests.functional.frames import seen
 from tests.functional import packets
 
 ETH_P_ALL = 0x0003
-PACKET_OUTGOING = 4
 CLONE_NEWNET = 0x40000000
 INGRESS_TABLES = range(8, 40)
 EGRESS_TABLES = range(40, 65)
@@ -197,24 +198,6 @@ def frame(macs: tuple[str, str], ips: tuple[str, str], protocol: str,
     return bytes(l2.Ether(src=macs[0], dst=macs[1]) / ip / payload)
 
 
-def drain(sock: socket.socket) -> None:
-    while True:
-        try:
-            sock.recv(65535)
-        except BlockingIOError:
-            return
-
-
-def _seen(sock: socket.socket, token: bytes) -> bool:
-    while True:
-        try:
-            data, addr = sock.recvfrom(65535)
-        except BlockingIOError:
-            return False
-        if addr[2] != PACKET_OUTGOING and token in data:
-            return True
-
-
 def send(out: socket.socket, into: socket.socket, raw: bytes, token: bytes,
          dropped: Any, window: float = 1.5) -> bool:
     """Send ``raw``; whether it arrived.
@@ -230,12 +213,12 @@ def send(out: socket.socket, into: socket.socket, raw: bytes, token: bytes,
     end = time.monotonic() + window
     while time.monotonic() < end:
         ready, _, _ = select.select([into], [], [], 0.02)
-        if ready and _seen(into, token):
+        if ready and seen(into, token):
             return True
         if dropped():
             # A drop counted: a last look for the frame, then done.
             ready, _, _ = select.select([into], [], [], 0.02)
-            return bool(ready) and _seen(into, token)
+            return bool(ready) and seen(into, token)
     return False
 
 

@@ -17,8 +17,6 @@ import subprocess
 import sys
 from typing import Any, Iterator
 
-import openstack
-from openstack import config as os_config
 import pytest
 
 from tests.functional import conftest
@@ -52,12 +50,6 @@ def only_on(name: str) -> Any:
                         f'{running} (tools/devcloud start --profile {name})')
 
     return check
-
-
-@pytest.fixture(scope='module')
-def sdk() -> Any:
-    cfg = os_config.OpenStackConfig(config_files=[conftest.clouds_yaml()])
-    return openstack.connection.Connection(config=cfg.get_one('demo'))
 
 
 @pytest.fixture(scope='module')

@@ -10,20 +10,12 @@ from __future__ import annotations
 import subprocess
 from typing import Any
 
-import openstack
-from openstack import config as os_config
 import pytest
 
 from tests.functional.api import Api
 from tests.functional import conftest
 
 VIP = ('port', 'security', 'vip')
-
-
-@pytest.fixture(scope='module')
-def sdk() -> Any:
-    cfg = os_config.OpenStackConfig(config_files=[conftest.clouds_yaml()])
-    return openstack.connection.Connection(config=cfg.get_one('demo'))
 
 
 def snapshot(sdk: Any, network_id: str,

@@ -22,12 +22,9 @@ proven, with real packets through ML2/OVN:
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from typing import Any, Iterator
 
-import openstack
-from openstack import config as os_config
 import pytest
 
 from tests.functional import conftest
@@ -42,18 +39,8 @@ FAILOVER_LIMIT = 5.0
 
 
 @pytest.fixture(scope='module')
-def sdk() -> Any:
-    cfg = os_config.OpenStackConfig(config_files=[conftest.clouds_yaml()])
-    return openstack.connection.Connection(config=cfg.get_one('demo'))
-
-
-@pytest.fixture(scope='module')
 def ready(cli: conftest.Cli) -> None:
-    why = packets.unavailable() or keepalived.unavailable()
-    if why:
-        if os.environ.get('OSC_PORTSEC_REQUIRE_CLOUD') == '1':
-            pytest.fail(why)
-        pytest.skip(why)
+    keepalived.require()
 
 
 @pytest.fixture(params=['reserved', 'unreserved'])

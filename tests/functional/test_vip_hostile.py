@@ -14,8 +14,6 @@ import signal
 import subprocess
 from typing import Any, Iterator
 
-import openstack
-from openstack import config as os_config
 import pytest
 
 from tests.functional.api import Api
@@ -24,12 +22,6 @@ from tests.functional import holdproxy
 from tests.functional import proxied as proxied_
 
 VIP = ('port', 'security', 'vip')
-
-
-@pytest.fixture(scope='module')
-def sdk() -> Any:
-    cfg = os_config.OpenStackConfig(config_files=[conftest.clouds_yaml()])
-    return openstack.connection.Connection(config=cfg.get_one('demo'))
 
 
 @pytest.fixture(scope='module')
