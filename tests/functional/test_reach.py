@@ -9,6 +9,7 @@ is the differential's business (test_reach_differential.py).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -331,3 +332,41 @@ def test_back_ends_that_differ(cli, groups, make_port):
             for d in got['differences']]
     assert any('10.50.0.231' in n and 'allowed address pair' in n
                for n in got['notes'])
+
+
+def neutron_requests(cli: conftest.Cli, *args: str) -> list[str]:
+    """The Neutron requests one run sends, as ``METHOD url``."""
+    result = cli.run(*args, '--debug', '-f', 'json')
+    assert result.returncode == 0, result.stderr[-2000:]
+    return re.findall(r'REQ: curl -g -i -X (\w+ \S+/v2\.0/\S+)',
+                      result.stderr)
+
+
+def test_requests_whatever_the_groups_rules_and_ports(cli, api, groups,
+                                                      make_port):
+    net = api.create_network(conftest.unique('reach-requests'),
+                             '10.58.0.0/24')
+    try:
+        made = [groups('reach-req') for _ in range(3)]
+        for group in made:
+            rule(cli, group, '--egress')
+            for other in made:
+                rule(cli, group, '--ingress', '--protocol', 'tcp',
+                     '--dst-port', '22', '--remote-group', other['id'])
+        ports = [make_port('--security-group', made[i % 3]['id'],
+                           network_id=net['id']) for i in range(9)]
+        a, b = ports[0], ports[1]
+        for args in ((a['name'], b['name']), (a['id'], ip_of(b)),
+                     (a['id'], '203.0.113.9'),
+                     (a['name'], b['name'], '--network', net['name'])):
+            sent = neutron_requests(cli, *REACH, *args, '--protocol', 'tcp',
+                                    '--port', '22')
+            assert 2 <= len(sent) <= 6, (args, sent)
+        for args in (('--network', net['name']),
+                     ('--security-group', made[0]['id']),
+                     tuple(p['id'] for p in ports[:4])):
+            sent = neutron_requests(cli, *MATRIX, *args, '--protocol', 'tcp',
+                                    '--port', '22')
+            assert 2 <= len(sent) <= 6, (args, sent)
+    finally:
+        api.delete_network(net['id'])
