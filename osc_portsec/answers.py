@@ -108,8 +108,10 @@ class Packet(Plain):
 
     def human_readable(self) -> str:
         p = self._value or {}
-        words = [str(p.get('direction')), str(p.get('ethertype')),
-                 str(p.get('protocol'))]
+        # reach's packet has no direction; any protocol is None.
+        words = [str(p[key]) for key in ('direction', 'ethertype')
+                 if p.get(key)]
+        words.append(str(p.get('protocol') or 'any protocol'))
         if p.get('port') is not None:
             words.append(f"to port {p['port']}")
         if p.get('icmp_type') is not None:

@@ -270,6 +270,9 @@ def test_tables_fit_80_columns(cli, groups, make_port):
         assert max(len(line) for line in lines) <= 80
         for repr_ in ("{'", "['", '=None', ': None', '| None |'):
             assert repr_ not in result.stdout
+        # A value rendered as None, not a sentence ("None of the rules").
+        assert not re.search(r'\| None (?!of )', result.stdout), (
+            result.stdout)
 
 
 def test_matrix_of_a_network_a_group_and_ports(cli, api, groups, make_port):

@@ -57,6 +57,15 @@ class TestExplain(base.TestCase):
             no_repr(self, text)
         self.assertEqual(PACKET, answers.Packet(PACKET).machine_readable())
 
+    def test_reach_packet_has_no_direction(self):
+        packet = {'ethertype': 'IPv4', 'protocol': 'tcp', 'port': 5432,
+                  'source_ip': '10.0.0.5', 'destination_ip': '10.0.0.11'}
+        self.assertEqual('IPv4 tcp to port 5432\nfrom 10.0.0.5, to '
+                         '10.0.0.11',
+                         answers.Packet(packet).human_readable())
+        self.assertEqual('IPv4 any protocol', answers.Packet(
+            {'ethertype': 'IPv4', 'protocol': None}).human_readable())
+
     def test_json_is_plain(self):
         for column in (answers.Rule(RULE), answers.Port(PORT),
                        answers.Packet(PACKET), answers.Differences([]),
