@@ -111,8 +111,10 @@ class View:
         return tuple(dict.fromkeys(base + (more if long else ())))
 
     def every(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.table + self.data + self.long_table
-                                   + self.long_data))
+        # In the data's order (the full one), so -c keeps the fields in
+        # the order of the default JSON.
+        return tuple(dict.fromkeys(self.data + self.long_data + self.table
+                                   + self.long_table))
 
 
 _PORT = ('id', 'name', 'status', 'network_id', 'device_owner', 'device_id',

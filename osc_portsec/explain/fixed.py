@@ -141,17 +141,24 @@ def _ovn_dhcp_server(facts: _facts.Facts, remote: str | None) -> bool:
                for s in facts.subnets)
 
 
+def _who(backend: str) -> str:
+    """The back end as the subject of a sentence."""
+    return {OVN: 'OVN'}.get(backend, f'The {backend} firewall')
+
+
 def free(packet: _packet.Packet, backend: str,
          facts: _facts.Facts | None = None) -> str | None:
     """Why ``backend`` lets this packet through without a rule, or None."""
     if packet.protocol == _packet.ICMPV6 and packet.icmp_type is not None:
         if backend == IPT and packet.direction == _packet.EGRESS:
             if packet.icmp_type != RA:
-                return ('iptables_hybrid lets every ICMPv6 message but router '
+                return ('The iptables_hybrid firewall lets every ICMPv6 '
+                        'message but router '
                         'advertisements out of a port')
         elif packet.icmp_type in FREE_ICMPV6.get(
                 (backend, packet.direction), ()):
-            return (f'{backend} always lets ICMPv6 type {packet.icmp_type} '
+            return (f'{_who(backend)} always lets ICMPv6 type '
+                    f'{packet.icmp_type} '
                     f'(neighbour discovery / multicast listener) '
                     f'{"in" if packet.direction == "ingress" else "out"}')
     if packet.direction == _packet.INGRESS:
@@ -160,11 +167,11 @@ def free(packet: _packet.Packet, backend: str,
                     facts, packet.remote_ip)) or packet.remote_ip is None):
             # ovn: only OVN's own DHCP responder bypasses the ACLs; a reply
             # sent by another port meets the rules.
-            return (f'{backend} always lets DHCP replies of the network\'s '
-                    f'DHCP service in')
+            return (f'{_who(backend)} always lets DHCP replies of the '
+                    f'network\'s DHCP service in')
     elif backend != OVN and _is_udp_to(packet, _DHCP_CLIENT):
         # ovn: DHCP requests need an egress rule (no bypass ACL).
-        return f'{backend} always lets a port\'s DHCP requests out'
+        return f'{_who(backend)} always lets a port\'s DHCP requests out'
     return None
 
 

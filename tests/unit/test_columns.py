@@ -83,6 +83,13 @@ class TestViews(base.TestCase):
         self.assertIn('port_security_enabled', every)
         self.assertIn('pairs', every)
 
+    def test_c_keeps_the_order_of_the_json(self):
+        # -c security_group_ids (in show's JSON, not its table) stands
+        # where port show puts it, not after every table column.
+        every = columns.select(columns.SHOW,
+                               args(chosen=['security_group_ids']))
+        self.assertEqual(columns.SHOW.data, every)
+
     def test_vip_steps_table_without_ids(self):
         self.assertEqual(('resource', 'name', 'result', 'changes'),
                          columns.select(columns.VIP_STEPS, args()))

@@ -110,7 +110,7 @@ class TestFreeAndBanned(testtools.TestCase):
 
     def test_ovn_dhcp_server_is_the_gateway(self):
         subject = b.make_facts(subnets=(b.SUBNET4,))
-        said = ("ovn always lets DHCP replies of the network's DHCP service "
+        said = ("OVN always lets DHCP replies of the network's DHCP service "
                 "in")
         reply = ingress('10.0.0.5', protocol=17, port=68)
         self.assertEqual(said, fixed.free(reply, OVN, subject))
@@ -118,7 +118,7 @@ class TestFreeAndBanned(testtools.TestCase):
         self.assertEqual(said, fixed.free(from_gateway, OVN, subject))
         other = dataclasses.replace(reply, remote_ip='10.0.0.7')
         self.assertIsNone(fixed.free(other, OVN, subject))
-        self.assertEqual(said.replace('ovn', 'openvswitch'),
+        self.assertEqual(said.replace('OVN', 'The openvswitch firewall'),
                          fixed.free(other, OVS, subject))
         no_dhcp = b.make_facts(subnets=(dataclasses.replace(
             b.SUBNET4, enable_dhcp=False),))
