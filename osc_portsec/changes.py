@@ -27,6 +27,7 @@ _PAST = {
     'adopt': 'adopted',
     'name': 'named',
     'untag': 'untagged',
+    'unname': 'took the name back from',
 }
 
 _SUBJECTS = {
@@ -49,6 +50,7 @@ SKIP_REASONS = {
     'vip_group': "members keep the VIP's security group",
     'adopted': "it held the address before the VIP was adopted (only the "
                "VIP's tags go)",
+    'named_by_adopt': 'it had no name before adopt gave it the VIP\'s',
 }
 
 

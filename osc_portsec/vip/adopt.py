@@ -104,12 +104,15 @@ def _take(client: Proxy, req: Request, tgt: Target,
         return tgt.existing, _port_row('keep', 'existing', port.id,
                                        req.name, address, False)
     named = []
+    port = _tag(client, port, model.ADOPTED_TAG, undo)
     if not port.name:
+        # Marked first, so that delete gives the name back even when this
+        # run is killed right after the rename.
+        port = _tag(client, port, model.NAMED_TAG, undo)
         port = client.update_port(port.id, name=req.name)
         undo.append(rollback.renamed(port.id, ''))
         named = [report.port_change('name', port.id, req.name, address)]
-    for tag in (model.ADOPTED_TAG, model.TAG):
-        port = _tag(client, port, tag, undo)
+    port = _tag(client, port, model.TAG, undo)
     return model.from_port(port), _port_row(
         'adopt', 'adopted', port.id, req.name, address, False, named)
 

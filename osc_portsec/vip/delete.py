@@ -152,6 +152,8 @@ def _untag(client: Proxy, vip: model.Vip) -> None:
     Killed part-way, the port is still marked adopted: a second delete
     (or adopt) finds it, and no delete ever removes it.
     """
+    if model.NAMED_TAG in (vip.port.tags or []):
+        client.update_port(vip.id, name='')
     tags = [t for t in vip.port.tags or []
             if t.startswith(model.TAG) and t not in (model.TAG,
                                                      model.ADOPTED_TAG)]
@@ -165,13 +167,19 @@ def _port_row(client: Proxy, vip: model.Vip,
     """The VIP port: deleted, or (adopted) untagged and kept."""
     result = 'dry-run' if dry_run else None
     if vip.adopted:
+        # Read first: removing a tag changes the SDK port's tags in place.
+        named = model.NAMED_TAG in (vip.port.tags or [])
         if not dry_run:
             _untag(client, vip)
+        said = [changes.Change('untag', 'vip_port', {
+            'id': vip.id, 'name': vip.name, 'ip_address': vip.ip_address,
+            'reason': 'adopted'})]
+        if named:
+            said.append(changes.Change('unname', 'vip_port', {
+                'id': vip.id, 'name': vip.name, 'ip_address': vip.ip_address,
+                'reason': 'named_by_adopt'}))
         return report.row('vip_port', vip.id, vip.name, result or 'untagged',
-                          [changes.Change('untag', 'vip_port', {
-                              'id': vip.id, 'name': vip.name,
-                              'ip_address': vip.ip_address,
-                              'reason': 'adopted'})], dry_run)
+                          said, dry_run)
     if not dry_run:
         client.delete_port(vip.id, ignore_missing=True)
     return report.row(

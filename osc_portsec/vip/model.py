@@ -34,6 +34,8 @@ KEPT_TAG = 'osc-portsec-vip-kept:'
 RULE_TAG = 'osc-portsec-vip-rule:'
 GROUP_TAG = 'osc-portsec-vip-group:'
 ADOPTED_TAG = 'osc-portsec-vip-adopted'
+# adopt gave the holder, which had no name, the VIP's: delete takes it back.
+NAMED_TAG = 'osc-portsec-vip-named'
 # Neutron's default max_allowed_address_pair; the API does not expose the
 # configured value, so a member is refused before the cloud would refuse
 # it half-way through a create.

@@ -192,3 +192,19 @@ def test_refusals_change_nothing(cli, api, api_admin, hand):
     assert "'no-such-network'" in result.stderr, result.stderr
     assert state(api, net['id']) == before
     assert tags(api, dhcp) == [] and tags(api, h) == []
+
+
+def test_an_unnamed_holder_gets_its_name_back(cli, api, hand):
+    net, h = hand['network'], hand['h']
+    api.update_port(h['id'], name='')
+    before = state(api, net['id'])
+    name = conftest.unique('vip')
+    rows = cli.ok(*VIP, 'adopt', name, '--network', net['id'],
+                  '--ip-address', ADDRESS)
+    assert rows[0]['changes'][0] == f'named port {name} holding {ADDRESS}'
+    assert api.get(f"/ports/{h['id']}")['port']['name'] == name
+    rows = cli.ok(*VIP, 'delete', name)
+    assert rows[0]['changes'][-1].startswith(
+        f'took the name back from port {name}'), rows[0]['changes']
+    assert state(api, net['id']) == before
+    assert tags(api, h) == []

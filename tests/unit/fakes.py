@@ -583,6 +583,8 @@ class FakeVipNeutron(FakeNeutron):
         if tag not in (current.tags or []):
             raise sdk_exc.NotFoundException(f'No tag {tag}')
         current.tags = [t for t in current.tags if t != tag]
+        # openstacksdk's TagMixin.remove_tag changes the resource given.
+        port.tags = [t for t in (port.tags or []) if t != tag]
         return current
 
 

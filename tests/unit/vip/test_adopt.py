@@ -48,11 +48,13 @@ class TestAdopt(AdoptCase):
         self.hand_made()
         pairs = self.pairs()
         rows = self.run_adopt()
-        self.assertEqual([('update_port', fakes.VIP_ID)]
-                         + [('add_tag', fakes.VIP_ID)] * 4, self.writes())
+        self.assertEqual([('add_tag', fakes.VIP_ID)] * 2
+                         + [('update_port', fakes.VIP_ID)]
+                         + [('add_tag', fakes.VIP_ID)] * 3, self.writes())
         tags = [c[1][1] for c in self.network.mock_calls
                 if c[0] == 'add_tag']
-        self.assertEqual([model.ADOPTED_TAG, model.TAG,
+        # The holder had no name: marked so that delete gives it back.
+        self.assertEqual([model.ADOPTED_TAG, model.NAMED_TAG, model.TAG,
                           model.member_tag(PORT_ID, kept=True),
                           model.member_tag(OTHER_ID, kept=True)], tags)
         vip = model.from_port(self.port(fakes.VIP_ID))
@@ -137,14 +139,15 @@ class TestAdopt(AdoptCase):
                          self.port(THIRD_ID).allowed_address_pairs)
 
     def test_request_count(self):
-        # The network, its ports, its subnets; the writes (the name, two
-        # marks, one tag a member); then vip check: the members' rules and
-        # the holder's floating IPs.
+        # The network, its ports, its subnets; the writes (two marks, the
+        # name, the VIP's tag, one tag a member); then vip check: the
+        # members' rules and the holder's floating IPs.
         self.hand_made()
         self.run_adopt()
         self.assertEqual(
-            ['networks', 'ports', 'subnets', 'update_port', 'add_tag',
-             'add_tag', 'add_tag', 'add_tag', 'security_group_rules', 'ips'],
+            ['networks', 'ports', 'subnets', 'add_tag', 'add_tag',
+             'update_port', 'add_tag', 'add_tag', 'add_tag',
+             'security_group_rules', 'ips'],
             [c[0] for c in self.network.mock_calls])
 
 
@@ -201,7 +204,12 @@ class TestDeleteAndRestore(AdoptCase):
         self.assertEqual('untagged', rows[0]['result'])
         self.assertEqual(['untagged port web-vip holding 10.0.0.100: it held '
                           "the address before the VIP was adopted (only the "
-                          "VIP's tags go)"], rows[0]['changes'])
+                          "VIP's tags go)",
+                          'took the name back from port web-vip holding '
+                          "10.0.0.100: it had no name before adopt gave it "
+                          "the VIP's"], rows[0]['changes'])
+        # The name adopt gave goes back to none.
+        self.assertEqual('', self.port(fakes.VIP_ID).name)
         # The marker of adoption goes last.
         removed = [c[1][1] for c in self.network.mock_calls
                    if c[0] == 'remove_tag']
