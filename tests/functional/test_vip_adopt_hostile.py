@@ -76,15 +76,16 @@ def writes_of(cli, proxy, name: str, net: dict[str, Any]) -> int:
     return count
 
 
-@pytest.mark.parametrize('holder', [True, False])
+@pytest.mark.parametrize('holder', ['named', 'unnamed', 'none'])
 def test_adopt_killed_at_every_write_then_run_again(cli, held, proxy, api,
                                                     hand, holder):
     net = hand['network']
     name = conftest.unique('vip')
-    if holder:
-        # The reservation an operator made by hand, under the VIP's name.
-        api.create_port(net['id'], name, '--fixed-ip',
-                        f'ip-address={ADDRESS}')
+    if holder != 'none':
+        # The reservation an operator made by hand, under the VIP's name
+        # or none (adopt names it, delete gives the empty name back).
+        api.create_port(net['id'], name if holder == 'named' else '',
+                        '--fixed-ip', f'ip-address={ADDRESS}')
     before = state(api, net['id'])
     total = writes_of(held, proxy, name, net)
     assert total >= 2, proxy.writes
