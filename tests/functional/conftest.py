@@ -146,6 +146,28 @@ def sdk(cli: Cli) -> Any:
     return openstack.connection.Connection(config=cfg.get_one('demo'))
 
 
+@pytest.fixture(scope='module')
+def proxy(cli: Cli) -> Iterator[Any]:
+    """A loopback proxy before Neutron that holds one write of a run.
+
+    See holdproxy.py; a module may define a ``proxy`` of its own.
+    """
+    from tests.functional import holdproxy
+    from tests.functional import proxied
+
+    with holdproxy.HoldProxy(proxied.neutron_url(cli)) as running:
+        yield running
+
+
+@pytest.fixture(scope='module')
+def held(cli: Cli, proxy: Any,
+         tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The CLI of ``cli``'s user, through ``proxy``."""
+    from tests.functional import proxied
+
+    return proxied.through(cli, proxy.url, tmp_path_factory.mktemp('held'))
+
+
 @pytest.fixture(scope='session')
 def network(api: Api, api_admin: Api) -> Iterator[dict[str, Any]]:
     """A demo-project network with an IPv4 subnet."""

@@ -1,10 +1,10 @@
 """``vip adopt`` killed at every write, and two adopts at once.
 
-The proxy of test_vip_hostile.py holds one write of a run; the run is
-killed there (``kill -9``) and the write reaches Neutron or not. Whatever
-is left, running the same adopt again completes it, and ``vip delete``
-then leaves the network as the hand-made VIP had it: adopt never changes a
-pair, and what it recorded goes.
+The proxy of conftest's ``proxy`` fixture holds one write of a
+run; the run is killed there (``kill -9``) and the write reaches Neutron
+or not. Whatever is left, running the same adopt again completes it, and
+``vip delete`` then leaves the network as the hand-made VIP had it: adopt
+never changes a pair, and what it recorded goes.
 """
 
 from __future__ import annotations
@@ -17,27 +17,12 @@ import pytest
 
 from tests.functional.api import Api
 from tests.functional import conftest
-from tests.functional import holdproxy
-from tests.functional import proxied as proxied_
 from tests.functional.test_vip_hostile import finish
 from tests.functional.test_vip_hostile import start
 
 VIP = ('port', 'security', 'vip')
 CIDR = '10.57.0.0/24'
 ADDRESS = '10.57.0.200'
-
-
-@pytest.fixture(scope='module')
-def proxy(cli: conftest.Cli) -> Iterator[holdproxy.HoldProxy]:
-    with holdproxy.HoldProxy(proxied_.neutron_url(cli)) as running:
-        yield running
-
-
-@pytest.fixture(scope='module')
-def held(cli: conftest.Cli, proxy: holdproxy.HoldProxy,
-         tmp_path_factory: pytest.TempPathFactory) -> proxied_.ProxiedCli:
-    return proxied_.through(cli, proxy.url,
-                            tmp_path_factory.mktemp('held-adopt'))
 
 
 @pytest.fixture

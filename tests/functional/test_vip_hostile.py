@@ -18,23 +18,8 @@ import pytest
 
 from tests.functional.api import Api
 from tests.functional import conftest
-from tests.functional import holdproxy
-from tests.functional import proxied as proxied_
 
 VIP = ('port', 'security', 'vip')
-
-
-@pytest.fixture(scope='module')
-def proxy(cli: conftest.Cli) -> Iterator[holdproxy.HoldProxy]:
-    with holdproxy.HoldProxy(proxied_.neutron_url(cli)) as running:
-        yield running
-
-
-@pytest.fixture(scope='module')
-def held(cli: conftest.Cli, proxy: holdproxy.HoldProxy,
-         tmp_path_factory: pytest.TempPathFactory) -> proxied_.ProxiedCli:
-    return proxied_.through(cli, proxy.url,
-                            tmp_path_factory.mktemp('held'))
 
 
 @pytest.fixture
