@@ -152,18 +152,18 @@ def _tracked(facts: _facts.Facts, packet: _packet.Packet, backend: str,
             filtered) else None
     if backend != _backend.OVN or _group_frame(packet):
         return None
-    if stateless and facts.one_stage:
-        return None
-    own = [g.name or g.id for g in facts.groups if g.tracks]
-    if own and not stateless:
-        return (f'OVN tracks connections on a network with stateful groups, '
-                f'and the port is in stateful group {own[0]}')
-    if facts.network_stateful and stateless:
+    if stateless:
+        if facts.one_stage or not facts.network_stateful:
+            return None
         other = ("the sender's" if packet.direction == _packet.INGRESS
                  else "the receiver's")
         return (f'the port\'s stateless rule skips conntrack in its own '
                 f'stage, but {other} stage tracks every connection of this '
                 f'network, since one of its ports is in a stateful group')
+    own = [g.name or g.id for g in facts.groups if g.tracks]
+    if own:
+        return (f'OVN tracks connections on a network with stateful groups, '
+                f'and the port is in stateful group {own[0]}')
     if facts.network_stateful:
         return ('OVN tracks every connection of this network, since one of '
                 'its ports is in a stateful group')
