@@ -121,14 +121,10 @@ def _reserve(client: Proxy, req: Request, tgt: Target,
              undo: list[rollback.Undo]) -> tuple[model.Vip, dict[str, Any]]:
     """No port holds the address: one is made to reserve it."""
     tags = model.tags([], [m.port.id for m in tgt.members])
-    port = client.create_port(
-        network_id=tgt.seen.network_id, name=req.name,
-        fixed_ips=[{'subnet_id': tgt.subnet.id,
-                    'ip_address': tgt.seen.address}],
-        description=model.DESCRIPTION, tags=tags)
-    undo.append(rollback.port_created(port.id, req.name))
-    for tag in tags:
-        port = _tag(client, port, tag, undo)
+    port = join.create_port(
+        client, tgt.seen.network_id, req.name,
+        {'subnet_id': tgt.subnet.id, 'ip_address': tgt.seen.address}, tags,
+        undo)
     return model.from_port(port), _port_row(
         'create', 'created', port.id, req.name, tgt.seen.address, False)
 

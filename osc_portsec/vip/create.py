@@ -141,14 +141,7 @@ def _new_port(client: Proxy, req: Request, tgt: Target,
     tags = model.tags([m.port.id for m in tgt.members if not m.kept],
                       [m.port.id for m in tgt.members if m.kept],
                       group_id=tgt.group[0] if tgt.group else None)
-    port = client.create_port(
-        network_id=tgt.net_id, name=req.name, fixed_ips=[fixed],
-        description=model.DESCRIPTION, tags=tags)
-    undo.append(rollback.port_created(port.id, req.name))
-    for tag in [t for t in tags if t not in (port.tags or [])]:
-        # A Neutron without tags in the create request (extension
-        # tag-creation, or a policy that drops them): one tag at a time.
-        port = client.add_tag(port, tag)  # type: ignore[assignment]
+    port = join.create_port(client, tgt.net_id, req.name, fixed, tags, undo)
     vip = model.from_port(port)
     _contest(client, req, vip)
     return vip

@@ -44,6 +44,21 @@ def add_tag(client: Proxy, vip: model.Vip, tag: str,
     return model.from_port(port if port is not None else vip.port)
 
 
+def create_port(client: Proxy, network_id: str, name: str,
+                fixed: dict[str, str], tags: Sequence[str],
+                undo: list[rollback.Undo]) -> Any:
+    """Create the VIP's port, with its tags, and its undo."""
+    port: Any = client.create_port(
+        network_id=network_id, name=name, fixed_ips=[fixed],
+        description=model.DESCRIPTION, tags=list(tags))
+    undo.append(rollback.port_created(port.id, name))
+    for tag in [t for t in tags if t not in (port.tags or [])]:
+        # A Neutron without tags in the create request (extension
+        # tag-creation, or a policy that drops them): one tag at a time.
+        port = client.add_tag(port, tag)
+    return port
+
+
 def tag_members(client: Proxy, vip: model.Vip,
                 found: Sequence[prepare.Member],
                 undo: list[rollback.Undo] | None) -> model.Vip:
